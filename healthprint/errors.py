@@ -1,0 +1,58 @@
+"""The errors the tool knows how to explain in one line; anything else is a bug and gets a traceback."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    column: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        key = f" {self.key}:" if self.key else ""
+        return f"{place}:{key} {self.message}"
+
+
+class HealthprintError(Exception):
+    """A known failure: printed as its message alone, exit code `exit_code`."""
+
+    exit_code = 1
+
+
+class UsageError(HealthprintError):
+    """The command line asked for something that does not exist."""
+
+    exit_code = 2
+
+
+class ContentError(HealthprintError):
+    """The content has problems; all of them are collected before we stop."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        noun = "content error" if len(problems) == 1 else "content errors"
+        lines = [str(p) for p in problems] + [f"Aborted with {len(problems)} {noun}."]
+        super().__init__("\n".join(lines))
+
+
+class LayoutError(HealthprintError):
+    """The content does not fit, or the laid-out PDF breaks a rule (glyphs, fonts, pages)."""
+
+    exit_code = 2
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        noun = "layout error" if len(lines) == 1 else "layout errors"
+        super().__init__("\n".join(lines + [f"Aborted with {len(lines)} {noun}."]))

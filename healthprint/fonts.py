@@ -1,0 +1,94 @@
+"""The project's fonts, and content-aware subsets of them made with HarfBuzz before layout.
+
+Laying out with the full 16 MB Noto Sans CJK OTFs makes WeasyPrint subset them itself (14 s a document
+without libharfbuzz-subset). A subset holding only the characters a document uses, made in ≈ 10 ms per
+font, keeps every OpenType feature the languages need (`locl` for regional glyph forms among them).
+Subsets are cached on disk by font hash and character set; a cache file is only trusted if it parses.
+"""
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import noto_cjk_sans_jp_bold
+import noto_cjk_sans_jp_regular
+import uharfbuzz as hb
+
+FAMILY = "Healthprint Noto Sans CJK"  # a name no system font has, so fontconfig can't substitute one
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One weight of the family: where its full file is."""
+
+    weight: int
+    path: Path
+
+
+FONTS = (
+    FontFile(400, Path(str(noto_cjk_sans_jp_regular.FONT_PATH))),
+    FontFile(700, Path(str(noto_cjk_sans_jp_bold.FONT_PATH))),
+)
+
+
+@cache
+def _font_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+@cache
+def font_digest(path: Path) -> str:
+    """Content hash of a font file, so a changed font never reuses an old subset."""
+    return hashlib.sha256(_font_bytes(path)).hexdigest()[:20]
+
+
+@cache
+def _face(path: Path) -> hb.Face:
+    return hb.Face(hb.Blob(_font_bytes(path)))
+
+
+def cmap(path: Path) -> frozenset[int]:
+    """Code points the font has glyphs for."""
+    return frozenset(_face(path).unicodes)
+
+
+def _subset_bytes(path: Path, characters: str) -> bytes:
+    plan = hb.SubsetInput()
+    for character in characters:
+        plan.unicode_set.add(ord(character))
+    return hb.subset(_face(path), plan).blob.data
+
+
+def _is_usable(data: bytes) -> bool:
+    return len(data) > 12 and data[:4] in (b"OTTO", b"\x00\x01\x00\x00") and len(hb.Face(hb.Blob(data)).unicodes) > 0
+
+
+def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:
+    """A cached subset of `font` covering `characters` (those the font has)."""
+    wanted = "".join(sorted(set(characters) - {"\n", "\r", "\t"}))
+    key = hashlib.sha256(f"{font_digest(font.path)}:{wanted}".encode()).hexdigest()[:24]
+    target = cache_dir / f"{font.path.stem}-{key}.otf"
+    if target.exists() and _is_usable(target.read_bytes()):
+        return target
+    data = _subset_bytes(font.path, wanted)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # Write-then-rename: a parallel build or a crash never leaves half a font under the final name.
+    handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, target)
+    return target
+
+
+def font_faces_css(characters: str, cache_dir: Path) -> tuple[str, list[Path]]:
+    """@font-face rules pointing at subsets for `characters`, and the subset files."""
+    rules, files = [], []
+    for font in FONTS:
+        path = subset(font, characters, cache_dir)
+        files.append(path)
+        rules.append(f'@font-face {{ font-family: "{FAMILY}"; font-weight: {font.weight}; '
+                     f'src: url("{path.resolve().as_uri()}"); }}')
+    return "\n".join(rules), files

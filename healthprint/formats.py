@@ -1,0 +1,50 @@
+"""The size table: every format and paper size the tool can build, with identical keys per size.
+
+Templates never hard-code a size: they read these numbers, so A5 and A3 are the A4 and A2 designs
+scaled by table, not copies.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Size:
+    """Paper and type sizes of one format at one paper size (lengths in mm, type in pt)."""
+
+    name: str
+    width: float
+    height: float
+    pages: int          # exact page count of the finished PDF
+    margin: float       # safe area: nothing printed closer to the trim
+    title: float
+    message: float
+    heading: float
+    body: float
+    small: float        # credits, dates, footnotes (≥ 8 pt)
+    neq: float          # the ≠ motif
+    slogans: int        # how many slogans the format prints (the first is the lead)
+    background: bool = False  # room for "why clinics look advanced"
+
+    @property
+    def label(self) -> str:
+        return self.name.upper()
+
+
+FORMATS: dict[str, dict[str, Size]] = {
+    "handout": {
+        "a4": Size("a4", 210, 297, pages=2, margin=15, title=26, message=16, heading=14, body=12, small=8, neq=40, slogans=2),
+        "a5": Size("a5", 148, 210, pages=5, margin=12, title=22, message=15, heading=13.5, body=12, small=8, neq=32, slogans=4, background=True),
+    },
+    "leaflet": {
+        "a4": Size("a4", 297, 210, pages=2, margin=8, title=22, message=14, heading=14, body=12, small=8, neq=36, slogans=4),
+    },
+    "poster": {
+        # Headline cap height ≥ 25 mm on A2 (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
+        "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=30, small=14, neq=120, slogans=1),
+        "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=21, small=10, neq=85, slogans=1),
+    },
+}
+
+# Leaflet panels for a letter fold on A4 landscape (mm): the fold-in panel is the narrow one.
+LEAFLET_OUTSIDE = (97, 100, 100)   # flap | back | cover
+LEAFLET_INSIDE = (100, 100, 97)

@@ -1,0 +1,109 @@
+"""Step 5 of the pipeline: lay the HTML out with WeasyPrint and check the result before it is written.
+
+WeasyPrint may only read the font subsets we made: content can never make it open another local
+file or a URL. Its warnings (an ignored CSS rule, a glyph no font has) fail the build.
+"""
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .errors import LayoutError
+
+# WeasyPrint says this for every font when the system lacks libharfbuzz-subset; our fonts are already
+# subset, so it is noise, not a problem with the output.
+_EXPECTED = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+class _OnlyTheseFiles(URLFetcher):
+    """A URL fetcher that serves the listed files and refuses everything else, fatally."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
+        self.allowed = {path.resolve().as_uri() for path in allowed}
+
+    def fetch(self, url, headers=None):
+        if url.split("?")[0] not in self.allowed:
+            raise ValueError(f"refused to read {url}: templates and content may not load files or URLs")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(_EXPECTED):
+            self.messages.append(message)
+
+
+@contextmanager
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """Collect what WeasyPrint warns about while the block runs."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def lay_out(html: str, css: str, font_files: list[Path], label: str) -> weasyprint.Document:
+    """Lay out `html`; raise LayoutError naming `label` if WeasyPrint warned about anything."""
+    fetcher = _OnlyTheseFiles(font_files)
+    fonts = FontConfiguration()
+    with weasyprint_warnings() as warnings:
+        stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+            stylesheets=[stylesheet], font_config=fonts)
+    if warnings:
+        raise LayoutError([f"{label}: {message}" for message in warnings])
+    return document
+
+
+PX_TO_MM = 25.4 / 96
+
+
+def _boxes(box) -> Iterator:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _content_bottom(box) -> float:
+    bottom = box.content_box_y()
+    for child in getattr(box, "children", ()):
+        bottom = max(bottom, child.position_y + child.margin_height(), _content_bottom(child))
+    return bottom
+
+
+def check_slots(document: weasyprint.Document, label: str) -> None:
+    """Fixed-size slots (elements with `data-slot`, e.g. leaflet panels) must hold their content."""
+    problems = []
+    for number, page in enumerate(document.pages, 1):
+        seen = set()
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or element.get("data-slot") is None or id(element) in seen:
+                continue
+            seen.add(id(element))
+            over = (_content_bottom(box) - (box.content_box_y() + box.height)) * PX_TO_MM
+            if over > 0.5:
+                problems.append(f"{label}: page {number}, {element.get('data-slot')}: {over:.0f} mm over")
+    if problems:
+        raise LayoutError(problems)
+
+
+def check_pages(document: weasyprint.Document, expected: int, label: str) -> None:
+    """Each format has a fixed page count: more pages means the content overflowed."""
+    if len(document.pages) != expected:
+        raise LayoutError([f"{label}: {len(document.pages)} pages, expected {expected}: "
+                           f"the text is too long for this format"])

@@ -1,0 +1,74 @@
+"""The pipeline end to end: plan the outputs of a build, and turn one of them into PDF bytes.
+
+load → validate (validate.py) → pre-process text (text.py) → render HTML (render.py)
+→ subset fonts (fonts.py) → lay out and check (layout.py) → write (write.py).
+"""
+
+import calendar
+import os
+from dataclasses import dataclass
+from itertools import permutations
+from pathlib import Path
+
+from .fonts import font_faces_css
+from .formats import FORMATS, Size
+from .layout import check_pages, check_slots, lay_out
+from .render import render_html, stylesheet
+from .validate import CampaignContent
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to build: a campaign's format at a paper size, with its languages in one order."""
+
+    content: CampaignContent
+    format: str
+    size: Size
+    langs: tuple[str, ...]
+
+    @property
+    def order(self) -> str:
+        return "+".join(self.langs)
+
+    @property
+    def label(self) -> str:
+        """How messages name this output: `stem-cell-safety handout-a4 zh-Hans+en`."""
+        return f"{self.content.campaign.id} {self.format}-{self.size.name} {self.order}"
+
+    @property
+    def filename(self) -> str:
+        # Built only from validated ids (slug, known format, size and language codes): it can't leave the folder.
+        return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}.pdf"
+
+
+def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes: set[str] | None = None,
+         orders: set[str] | None = None) -> list[Job]:
+    """Every output the campaigns ask for, narrowed by the command line's choices."""
+    jobs = []
+    for content in contents:
+        for output in content.campaign.outputs:
+            if formats and output.format not in formats:
+                continue
+            for size_name in output.sizes:
+                if sizes and size_name not in sizes:
+                    continue
+                for langs in permutations(content.campaign.languages):
+                    if orders and "+".join(langs) not in orders:
+                        continue
+                    jobs.append(Job(content, output.format, FORMATS[output.format][size_name], langs))
+    return jobs
+
+
+def build_pdf(job: Job, cache_dir: Path) -> bytes:
+    """The finished PDF of `job`, or a HealthprintError saying why not."""
+    campaign = job.content.campaign
+    html = render_html(campaign, job.content.texts, job.format, job.size, job.langs)
+    css = stylesheet(job.format, job.size, campaign.colours)
+    font_css, font_files = font_faces_css(html + css, cache_dir)
+    document = lay_out(html, font_css + "\n" + css, font_files, job.label)
+    check_pages(document, job.size.pages, job.label)
+    check_slots(document, job.label)
+    # fontTools (WeasyPrint's subsetter) stamps fonts with the clock unless SOURCE_DATE_EPOCH is set:
+    # pin it to the publication date so the same content always gives the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(campaign.published.timetuple())))
+    return document.write_pdf()

@@ -1,0 +1,291 @@
+"""Step 2 of the pipeline: the typed models templates see, and the validation that builds them.
+
+Every field carries a docstring in its metadata (`doc`); `validate` walks the dataclass fields, so the
+models are the single description of what a content file may contain.
+"""
+
+import dataclasses
+import datetime
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .errors import Problem
+from .load import KeyPath, YamlFile
+
+LANGUAGES = {
+    "zh-Hans": "Chinese (Simplified)",
+    "zh-Hant": "Chinese (Traditional)",
+    "ja": "Japanese",
+    "en": "English",
+}
+CJK_LANGUAGES = {"zh-Hans", "zh-Hant", "ja"}
+
+FORMAT_SIZES = {"handout": ("a4", "a5"), "leaflet": ("a4",), "poster": ("a2", "a3")}
+
+
+
+@dataclass(frozen=True)
+class Form:
+    """A pattern some text must match, and how to say it to a person."""
+
+    regex: re.Pattern
+    described: str
+
+
+HEX_COLOUR = Form(re.compile(r"#[0-9A-Fa-f]{6}"), "a colour like #C0262D")
+SLUG = Form(re.compile(r"[a-z0-9]+(-[a-z0-9]+)*"), "lower-case letters, digits and single hyphens, like stem-cell-safety")
+PHONE = Form(re.compile(r"[0-9][0-9 -]*"), "digits, like 119")
+
+
+def doc(text: str, items: tuple[int, int] | None = None, pattern: Form | None = None) -> Any:
+    """A required field with its documentation, an allowed list length, or a pattern for its text."""
+    return dataclasses.field(metadata={"doc": text, "items": items, "pattern": pattern})
+
+
+# ---- Language-neutral campaign data: content/<campaign>/campaign.yaml -------------------------------
+
+
+@dataclass(frozen=True)
+class Colours:
+    """Campaign colours as #RRGGBB; contrast with `paper` is checked."""
+
+    accent: str = doc("Warning colour: the ≠ marks, the slogan band, rules.", pattern=HEX_COLOUR)
+    calm: str = doc("Reassuring colour for 'what to do / ask' parts.", pattern=HEX_COLOUR)
+    ink: str = doc("Body text colour.", pattern=HEX_COLOUR)
+    paper: str = doc("Page background.", pattern=HEX_COLOUR)
+
+
+@dataclass(frozen=True)
+class EmergencyNumber:
+    """One region's emergency number; its name comes from each language's `urgent.regions`."""
+
+    region: str = doc("Region id, also a key of `urgent.regions` in every language file.", pattern=SLUG)
+    number: str = doc("The number to call, digits only, e.g. \"119\".", pattern=PHONE)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """One format to build, in the listed sizes."""
+
+    format: Literal["handout", "leaflet", "poster"] = doc("Which layout.")
+    sizes: list[str] = doc("Paper sizes, from the format's size table.", items=(1, 5))
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """What every language of a campaign shares."""
+
+    id: str = doc("Short name used in output file names: lower-case letters, digits, hyphens.", pattern=SLUG)
+    languages: list[str] = doc("The two languages, each with a <code>.yaml file beside this one.", items=(2, 2))
+    published: datetime.date = doc("Publication date (YYYY-MM-DD); also the PDFs' creation date.")
+    version: str = doc("Version of this text, e.g. \"1.0\".")
+    review_by: datetime.date = doc("Date by which the text is reviewed again (at most 3 years on).")
+    colours: Colours = doc("Colours.")
+    emergency: list[EmergencyNumber] = doc("Emergency numbers, in the order they are printed.", items=(1, 4))
+    reference: str = doc("The scientific reference, as cited (language-neutral).")
+    outputs: list[OutputSpec] = doc("What to build by default.", items=(1, 10))
+
+
+# ---- Per-language text: content/<campaign>/<lang>.yaml -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with a short paragraph."""
+
+    heading: str = doc("Section heading.")
+    text: str = doc("Two or three short sentences.")
+
+
+@dataclass(frozen=True)
+class Point:
+    """A core point drawn as `left ≠ right`, with an explanation."""
+
+    left: str = doc("Term before the ≠ sign.")
+    right: str = doc("Term after the ≠ sign.")
+    text: str = doc("One to three plain sentences.")
+
+
+@dataclass(frozen=True)
+class Points:
+    heading: str = doc("Heading over the three points.")
+    items: list[Point] = doc("Exactly three points; on the leaflet point N shares a panel with cause N.", items=(3, 3))
+
+
+@dataclass(frozen=True)
+class Cause:
+    title: str = doc("Short name of the possible cause.")
+    text: str = doc("One or two sentences.")
+
+
+@dataclass(frozen=True)
+class Causes:
+    heading: str = doc("Heading over the possible causes.")
+    intro: str = doc("One sentence: what is known and what is not.")
+    items: list[Cause] = doc("The three suspected causes, in the order of the icons: allergy, clot, drip.", items=(3, 3))
+
+
+@dataclass(frozen=True)
+class Checklist:
+    heading: str = doc("Heading, e.g. 'Before any cell treatment, ask'.")
+    items: list[str] = doc("Questions to ask, 3 to 7; the leaflet prints question N beside point N.", items=(3, 7))
+
+
+@dataclass(frozen=True)
+class Urgent:
+    heading: str = doc("Heading of the urgent-help box.")
+    text: str = doc("When to call for help.")
+    regions: dict[str, str] = doc("Name of each region in campaign.yaml `emergency`, by region id.")
+
+
+@dataclass(frozen=True)
+class Sources:
+    heading: str = doc("Heading over the sources.")
+    reference_label: str = doc("Label before the scientific reference.")
+    credit: str = doc("Credit to the source article.")
+
+
+@dataclass(frozen=True)
+class Labels:
+    published: str = doc("Label before the publication date.")
+    version: str = doc("Label before the version.")
+    review: str = doc("Label before the review date.")
+    issuer: str = doc("Who issues the leaflet.")
+    languages: str = doc("Which languages the material exists in.")
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Everything one language says; every language file has exactly these keys."""
+
+    title: str = doc("Headline for cover and poster.")
+    main_message: str = doc("The one main message, one sentence.")
+    incident: Section = doc("What happened.")
+    background: Section = doc("Why clinics abroad look advanced, and why that misleads.")
+    points: Points = doc("The three core points.")
+    causes: Causes = doc("The three suspected causes.")
+    checklist: Checklist = doc("Questions to ask before any cell treatment.")
+    slogans: list[str] = doc("Warning slogans; the first is the poster's and the cover's.", items=(3, 6))
+    urgent: Urgent = doc("When and whom to call.")
+    sources: Sources = doc("Reference and credit.")
+    disclaimer: str = doc("Not medical advice; see a doctor.")
+    labels: Labels = doc("Small labels in the footer.")
+
+
+# ---- Validation -----------------------------------------------------------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({value}; put it in quotes to make it text)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime.date):
+        return f"a date ({value}; put it in quotes to make it text)"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+class Validator:
+    """Builds one model from one YAML file, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, source: YamlFile, skip_missing: set[KeyPath] = frozenset()):
+        self.source = source
+        self.problems: list[Problem] = []
+        self.skip_missing = skip_missing
+
+    def fail(self, key: KeyPath, message: str) -> None:
+        self.problems.append(self.source.problem(key, message))
+
+    def build(self, kind: Any, value: Any, key: KeyPath = (), meta: dict | None = None) -> Any:
+        meta = meta or {}
+        origin = typing.get_origin(kind)
+        if dataclasses.is_dataclass(kind):
+            return self._model(kind, value, key)
+        if origin is list:
+            return self._list(typing.get_args(kind)[0], value, key, meta.get("items"))
+        if origin is dict:
+            return self._mapping(value, key)
+        if origin is Literal:
+            return self._choice(typing.get_args(kind), value, key)
+        if kind is datetime.date:
+            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                return value
+            self.fail(key, f"expected a date like 2026-01-31, got {_type_name(value)}")
+            return None
+        return self._text(value, key, meta.get("pattern"))
+
+    def _model(self, kind: type, value: Any, key: KeyPath) -> Any:
+        if not isinstance(value, dict):
+            self.fail(key, f"expected a mapping with keys {', '.join(f.name for f in dataclasses.fields(kind))}, "
+                           f"got {_type_name(value)}")
+            return None
+        hints = typing.get_type_hints(kind)
+        values = {}
+        for field in dataclasses.fields(kind):
+            child = key + (field.name,)
+            if field.name not in value:
+                if child not in self.skip_missing:
+                    self.fail(child, "missing key")
+                values[field.name] = None
+                continue
+            values[field.name] = self.build(hints[field.name], value[field.name], child, field.metadata)
+        known = {f.name for f in dataclasses.fields(kind)}
+        for name in value:
+            if name not in known:
+                self.fail(key + (name,), f"unknown key; allowed here: {', '.join(sorted(known))}")
+        return kind(**values)
+
+    def _list(self, item_kind: Any, value: Any, key: KeyPath, items: tuple[int, int] | None) -> list:
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list, got {_type_name(value)}")
+            return []
+        if items and not items[0] <= len(value) <= items[1]:
+            wanted = str(items[0]) if items[0] == items[1] else f"{items[0]} to {items[1]}"
+            self.fail(key, f"expected {wanted} items, got {len(value)}")
+        return [self.build(item_kind, item, key + (index,)) for index, item in enumerate(value)]
+
+    def _mapping(self, value: Any, key: KeyPath) -> dict[str, str]:
+        if not isinstance(value, dict) or not value:
+            self.fail(key, f"expected a mapping of names to text, got {_type_name(value)}")
+            return {}
+        return {name: self._text(item, key + (name,), None) for name, item in value.items()}
+
+    def _choice(self, choices: tuple[str, ...], value: Any, key: KeyPath) -> str | None:
+        if value not in choices:
+            self.fail(key, f"unknown value {_type_name(value) if not isinstance(value, str) else repr(value)}; "
+                           f"available: {', '.join(choices)}")
+            return None
+        return value
+
+    def _text(self, value: Any, key: KeyPath, pattern: Form | None) -> str | None:
+        if not isinstance(value, str):
+            self.fail(key, f"expected text, got {_type_name(value)}")
+            return None
+        if not value.strip():
+            self.fail(key, "empty text")
+            return None
+        if pattern and not pattern.regex.fullmatch(value):
+            self.fail(key, f"{value!r} is not allowed here; expected {pattern.described}")
+            return None
+        return value.strip()
+
+
+def key_paths(data: Any, key: KeyPath = ()) -> set[KeyPath]:
+    """Every key path in plain YAML data; list items count by index."""
+    paths = {key}
+    if isinstance(data, dict):
+        for name, value in data.items():
+            paths |= key_paths(value, key + (name,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            paths |= key_paths(value, key + (index,))
+    return paths

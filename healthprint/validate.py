@@ -1,0 +1,127 @@
+"""Step 2 of the pipeline: turn a campaign folder into typed models, or collect every problem in it."""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import ContentError, Problem
+from .load import KeyPath, YamlFile, read_yaml
+from .schema import CJK_LANGUAGES, FORMAT_SIZES, LANGUAGES, Campaign, Texts, Validator, key_paths
+from .text import punctuation_slips
+
+CAMPAIGN_FILE = "campaign.yaml"
+REVIEW_YEARS = 3
+
+
+@dataclass(frozen=True)
+class CampaignContent:
+    """A validated campaign: shared data, the texts of each language, and the files they came from."""
+
+    folder: Path
+    campaign: Campaign
+    texts: dict[str, Texts]
+    files: tuple[Path, ...]
+
+
+def _strings(data: Any, key: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            yield from _strings(value, key + (name,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, key + (index,))
+
+
+def _campaign_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
+    """Rules that span several fields of campaign.yaml."""
+    problems = []
+    for index, code in enumerate(campaign.languages):
+        if code is not None and code not in LANGUAGES:
+            problems.append(source.problem(("languages", index), f"unknown language code {code!r}; "
+                                           f"available: {', '.join(sorted(LANGUAGES))}"))
+    if len(set(campaign.languages)) != len(campaign.languages):
+        problems.append(source.problem(("languages",), "the same language is listed twice"))
+    for index, output in enumerate(campaign.outputs):
+        if output is None or output.format is None:
+            continue
+        for size_index, size in enumerate(output.sizes):
+            if size is not None and size not in FORMAT_SIZES[output.format]:
+                problems.append(source.problem(("outputs", index, "sizes", size_index),
+                                               f"unknown size {size!r} for {output.format}; "
+                                               f"available: {', '.join(FORMAT_SIZES[output.format])}"))
+    if campaign.published and campaign.review_by:
+        latest = campaign.published.replace(year=campaign.published.year + REVIEW_YEARS)
+        if not campaign.published < campaign.review_by <= latest:
+            problems.append(source.problem(("review_by",), f"must be after the publication date and at most "
+                                           f"{REVIEW_YEARS} years after it (by {latest})"))
+    return problems
+
+
+def _cross_language_problems(files: dict[str, YamlFile]) -> tuple[list[Problem], dict[str, set[KeyPath]]]:
+    """Keys present in one language file and missing in another, naming both files."""
+    problems, missing = [], {}
+    paths = {lang: key_paths(f.data) for lang, f in files.items()}
+    for lang, source in files.items():
+        missing[lang] = set()
+        for other_lang, other in files.items():
+            if other_lang == lang:
+                continue
+            for key in sorted(paths[other_lang] - paths[lang], key=str):
+                if key[:-1] in paths[lang] and key not in missing[lang]:  # report the top of a missing branch only
+                    missing[lang].add(key)
+                    line = other.positions.get(key, (None, None))[0]
+                    problems.append(source.problem(key, f"missing here but present in {other.path}:{line}"))
+    return problems, missing
+
+
+def _region_problems(campaign: Campaign, source: YamlFile, texts: Texts) -> list[Problem]:
+    if campaign.emergency is None or texts.urgent is None or texts.urgent.regions is None:
+        return []
+    wanted = {number.region for number in campaign.emergency if number is not None}
+    have = set(texts.urgent.regions)
+    problems = [source.problem(("urgent", "regions"), f"missing the name of region {region!r} "
+                               f"(listed under emergency in {CAMPAIGN_FILE})") for region in sorted(wanted - have)]
+    problems += [source.problem(("urgent", "regions", region), f"region {region!r} has no emergency number "
+                                f"in {CAMPAIGN_FILE}") for region in sorted(have - wanted)]
+    return problems
+
+
+def load_campaign(folder: Path) -> CampaignContent:
+    """Read and validate `folder`; raise ContentError listing every problem found."""
+    meta, problems = read_yaml(folder / CAMPAIGN_FILE, str(folder / CAMPAIGN_FILE))
+    if problems:
+        raise ContentError(problems)
+    validator = Validator(meta)
+    campaign: Campaign = validator.build(Campaign, meta.data)
+    problems += validator.problems
+    if campaign is None:
+        raise ContentError(problems)
+    problems += _campaign_problems(meta, campaign)
+
+    languages = [code for code in campaign.languages if code in LANGUAGES]
+    files: dict[str, YamlFile] = {}
+    for code in languages:
+        source, read_problems = read_yaml(folder / f"{code}.yaml", str(folder / f"{code}.yaml"))
+        problems += read_problems
+        if not read_problems:
+            files[code] = source
+    cross_problems, missing = _cross_language_problems(files)
+    problems += cross_problems
+
+    texts = {}
+    for code, source in files.items():
+        validator = Validator(source, skip_missing=missing[code])
+        texts[code] = validator.build(Texts, source.data)
+        problems += validator.problems
+        if texts[code] is not None:
+            problems += _region_problems(campaign, source, texts[code])
+        if code in CJK_LANGUAGES:
+            for key, value in _strings(source.data):
+                problems += [source.problem(key, slip) for slip in punctuation_slips(value)]
+    if problems:
+        raise ContentError(problems)
+    return CampaignContent(folder, campaign, texts,
+                           tuple([folder / CAMPAIGN_FILE] + [folder / f"{code}.yaml" for code in languages]))
