@@ -1,6 +1,7 @@
 """The command line: `python build.py` builds every PDF of every campaign; options narrow it down."""
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -89,7 +90,7 @@ def run(argv: list[str]) -> int:
         for job in jobs:
             print(f"{job.label:45} → {args.out / job.filename}")
         return 0
-    cache_dir = ROOT / ".cache" / "fonts"
+    cache_dir = Path(os.environ.get("HEALTHPRINT_CACHE", ROOT / ".cache" / "fonts"))
     for index, job in enumerate(jobs, 1):
         job_started = time.perf_counter()
         data = build_pdf(job, cache_dir)

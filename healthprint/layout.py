@@ -86,18 +86,29 @@ def _content_bottom(box) -> float:
 
 
 def check_slots(document: weasyprint.Document, label: str) -> None:
-    """Fixed-size slots (elements with `data-slot`, e.g. leaflet panels) must hold their content."""
-    problems = []
+    """Fixed-size slots (elements with `data-slot`, e.g. leaflet panels) must hold their content.
+
+    Overflow shows up two ways in WeasyPrint's boxes: content below the slot's bottom edge, or the
+    slot split across pages, its rest laid out on the next page. Both are measured, in mm.
+    """
+    overflow: dict[int, list] = {}  # element id → [slot name, first page, mm over]
     for number, page in enumerate(document.pages, 1):
-        seen = set()
+        on_this_page = set()
         for box in _boxes(page._page_box):
             element = getattr(box, "element", None)
-            if element is None or element.get("data-slot") is None or id(element) in seen:
+            # Line and anonymous boxes inside a slot share its element: only the outermost box counts.
+            if element is None or element.get("data-slot") is None or id(element) in on_this_page:
                 continue
-            seen.add(id(element))
-            over = (_content_bottom(box) - (box.content_box_y() + box.height)) * PX_TO_MM
-            if over > 0.5:
-                problems.append(f"{label}: page {number}, {element.get('data-slot')}: {over:.0f} mm over")
+            on_this_page.add(id(element))
+            top = box.content_box_y()
+            if id(element) not in overflow:
+                overflow[id(element)] = [element.get("data-slot"), number, 0.0]
+                over = _content_bottom(box) - (top + box.height)
+            else:  # a continuation on a later page: all of it is overflow
+                over = _content_bottom(box) - top
+            overflow[id(element)][2] += max(0.0, over) * PX_TO_MM
+    problems = [f"{label}: page {page}, {slot}: {over:.0f} mm over"
+                for slot, page, over in overflow.values() if over > 0.5]
     if problems:
         raise LayoutError(problems)
 

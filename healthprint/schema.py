@@ -279,6 +279,24 @@ class Validator:
         return value.strip()
 
 
+def is_field(kind: Any, key: KeyPath) -> bool:
+    """Whether `key` names a place the model `kind` defines (list items and mapping keys included)."""
+    for part in key:
+        origin = typing.get_origin(kind)
+        if dataclasses.is_dataclass(kind) and isinstance(part, str):
+            hints = typing.get_type_hints(kind)
+            if part not in hints:
+                return False
+            kind = hints[part]
+        elif origin is list and isinstance(part, int):
+            kind = typing.get_args(kind)[0]
+        elif origin is dict and isinstance(part, str):
+            kind = typing.get_args(kind)[1]
+        else:
+            return False
+    return True
+
+
 def key_paths(data: Any, key: KeyPath = ()) -> set[KeyPath]:
     """Every key path in plain YAML data; list items count by index."""
     paths = {key}

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from .errors import ContentError, Problem
 from .load import KeyPath, YamlFile, read_yaml
-from .schema import CJK_LANGUAGES, FORMAT_SIZES, LANGUAGES, Campaign, Texts, Validator, key_paths
+from .schema import CJK_LANGUAGES, FORMAT_SIZES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths
 from .text import punctuation_slips
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -61,7 +61,11 @@ def _campaign_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
 
 
 def _cross_language_problems(files: dict[str, YamlFile]) -> tuple[list[Problem], dict[str, set[KeyPath]]]:
-    """Keys present in one language file and missing in another, naming both files."""
+    """Keys present in one language file and missing in another, naming both files.
+
+    Only places the schema defines count: an unknown key or a value of the wrong type is reported once,
+    by the validator, not again as a difference between the languages.
+    """
     problems, missing = [], {}
     paths = {lang: key_paths(f.data) for lang, f in files.items()}
     for lang, source in files.items():
@@ -70,11 +74,19 @@ def _cross_language_problems(files: dict[str, YamlFile]) -> tuple[list[Problem],
             if other_lang == lang:
                 continue
             for key in sorted(paths[other_lang] - paths[lang], key=str):
-                if key[:-1] in paths[lang] and key not in missing[lang]:  # report the top of a missing branch only
+                # Report the top of a missing branch only, and only inside a mapping both files have.
+                if (key[:-1] in paths[lang] and key not in missing[lang] and is_field(Texts, key)
+                        and isinstance(key[-1], str) and isinstance(_value_at(source.data, key[:-1]), dict)):
                     missing[lang].add(key)
                     line = other.positions.get(key, (None, None))[0]
                     problems.append(source.problem(key, f"missing here but present in {other.path}:{line}"))
     return problems, missing
+
+
+def _value_at(data: Any, key: KeyPath) -> Any:
+    for part in key:
+        data = data[part]
+    return data
 
 
 def _region_problems(campaign: Campaign, source: YamlFile, texts: Texts) -> list[Problem]:

@@ -1,0 +1,114 @@
+"""Benchmark of the PDF build: wall time, peak memory and output size. Not a test: it asserts nothing.
+
+Measures, and prints as one Markdown table:
+  (a) `build.py --format handout --size a4 --order zh-Hans+en` as a whole process (warm font cache);
+  (b) the full default build, cold: fresh --out folder and an empty font cache;
+  (c) the full build again with nothing changed (same --out folder and cache as (b));
+  (d) in-process `build_pdf` per document: median of 3 calls, warm cache, import and loading excluded;
+  (e) the size of every PDF of the full build.
+(a)-(c) report the median wall time of --repeat runs and the highest peak RSS of the child process.
+
+Run from the repo root:  .venv/bin/python bench/run.py [--repeat N]
+Everything it writes (PDFs, font caches) goes to a temporary folder that is removed at the end.
+"""
+
+import argparse
+import ctypes.util
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `python bench/run.py` puts bench/ on the path, not the repo root
+BUILD = [sys.executable, "build.py"]  # same interpreter as ours, so the venv's packages are the ones measured
+HANDOUT = ["--format", "handout", "--size", "a4", "--order", "zh-Hans+en"]
+
+
+def run_child(args: list[str], cache: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one build process."""
+    # HEALTHPRINT_CACHE points the tool's font-subset cache at `cache` instead of <repo>/.cache/fonts, so
+    # a cold build is really cold and the repo's own cache is never touched. If a version of the tool
+    # ignores the variable, the "cold" rows are warm: main() checks for that and says so.
+    env = {**os.environ, "HEALTHPRINT_CACHE": str(cache)}
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(BUILD + args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        # os.wait4 (not child.wait) gives this one child's rusage; RUSAGE_CHILDREN would be a max over all.
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # so Popen doesn't try to reap it again
+        if child.returncode != 0:
+            errors.seek(0)
+            sys.exit(f"{' '.join(args)} failed ({child.returncode}):\n{errors.read().decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def measure(args: list[str], runs: list[tuple[Path, Path]]) -> tuple[float, float]:
+    """Median wall time and highest peak RSS over `runs`, each an (out folder, cache folder) pair."""
+    results = [run_child(args + ["--out", str(out)], cache) for out, cache in runs]
+    return statistics.median(w for w, _ in results), max(m for _, m in results)
+
+
+def in_process_times(cache: Path) -> list[tuple[str, float]]:
+    """(label, median ms of 3 build_pdf calls) for every job of every campaign."""
+    from healthprint.pipeline import build_pdf, plan  # imported once, outside every timing
+    from healthprint.validate import CAMPAIGN_FILE, load_campaign
+
+    contents = [load_campaign(f.parent) for f in sorted((ROOT / "content").glob(f"*/{CAMPAIGN_FILE}"))]
+    results = []
+    for job in plan(contents):
+        build_pdf(job, cache)  # untimed first call: fills the subset cache if (b) didn't, warms Python caches
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            build_pdf(job, cache)
+            times.append(time.perf_counter() - started)
+        results.append((job.label, statistics.median(times) * 1000))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (a), (b), (c) to take the median of")
+    repeat = parser.parse_args().repeat
+    if repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="healthprint-bench-") as tmp:
+        tmp = Path(tmp)
+        # (b) first, whatever the table order: each run gets a fresh out folder and an empty cache,
+        # and the last run's folders are then the "nothing changed" state for (c), (a) and (d).
+        cold = [(tmp / f"cold{i}" / "out", tmp / f"cold{i}" / "cache") for i in range(repeat)]
+        b = measure([], cold)
+        out, cache = cold[-1]
+        cache_honoured = any(cache.iterdir()) if cache.exists() else False
+        c = measure([], [(out, cache)] * repeat)
+        a = measure(HANDOUT, [(tmp / f"handout{i}", cache) for i in range(repeat)])
+        d = in_process_times(cache)
+        sizes = [(pdf.name, pdf.stat().st_size) for pdf in sorted(out.glob("*.pdf"))]  # before tmp goes
+
+    print(f"Python {platform.python_version()} ({sys.executable}), {os.cpu_count()} CPUs, "
+          f"libharfbuzz-subset: {ctypes.util.find_library('harfbuzz-subset') or 'not found'}, "
+          f"repeat {repeat}\n")
+    if not cache_honoured:
+        print("WARNING: the tool ignored HEALTHPRINT_CACHE (the temporary cache stayed empty): "
+              "(b) used <repo>/.cache/fonts and was not cold.\n")
+    print("| what | wall | peak MB | size |")
+    print("|---|--:|--:|--:|")
+    for name, (wall, peak) in [("(a) handout a4 zh-Hans+en, process, warm cache", a),
+                               ("(b) full build, cold (new out, empty cache)", b),
+                               ("(c) full build again, nothing changed", c)]:
+        print(f"| {name} | {wall:.2f} s | {peak:.0f} | |")
+    for label, ms in d:
+        print(f"| (d) build_pdf {label} | {ms:.0f} ms | | |")
+    for name, size in sizes:
+        print(f"| (e) {name} | | | {size / 1024:.1f} KB ({size} B) |")
+
+
+if __name__ == "__main__":
+    main()

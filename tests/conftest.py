@@ -1,0 +1,67 @@
+"""Shared fixtures: the real campaign built once per test session, and a way to run the CLI."""
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from healthprint.cli import main
+from healthprint.pipeline import build_pdf, plan
+from healthprint.validate import load_campaign
+
+ROOT = Path(__file__).resolve().parent.parent
+CAMPAIGN = ROOT / "content" / "stem-cell-safety"
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    return load_campaign(CAMPAIGN)
+
+
+@pytest.fixture(scope="session")
+def built(campaign, tmp_path_factory):
+    """Every default output of the campaign: {job label: (job, pdf bytes)}."""
+    cache = tmp_path_factory.mktemp("font-cache")
+    return {job.label: (job, build_pdf(job, cache)) for job in plan([campaign])}
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    """Copy the frozen valid campaign into a temp content folder and let a test break one thing in it."""
+
+    def make(edits: dict[str, tuple[str, str]] | None = None, name: str = "valid") -> Path:
+        content = tmp_path / "content"
+        target = content / "campaign"
+        shutil.copytree(SCENARIOS / name, target)
+        for file_name, (old, new) in (edits or {}).items():
+            path = target / file_name
+            text = path.read_text(encoding="utf-8")
+            assert old in text, f"scenario edit does not apply: {old!r}"
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return content
+
+    return make
+
+
+@pytest.fixture
+def run_cli(capsys, tmp_path):
+    """Run the command line in-process; return (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([*args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_weasyprint_warnings(caplog):
+    """A font fallback or an ignored CSS rule is a bug, not noise (our own check also turns them into errors)."""
+    yield
+    noise = "Using fontTools instead of HarfBuzz-Subset"
+    warnings = [r.getMessage() for r in caplog.records
+                if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING and noise not in r.getMessage()]
+    assert not warnings, warnings

@@ -1,0 +1,85 @@
+"""The command line: listing, choosing, progress, exit codes, safe and atomic output."""
+
+import re
+
+import pypdfium2 as pdfium
+
+from healthprint.pipeline import plan
+
+
+def test_list_prints_every_output_and_builds_nothing(run_cli, campaign, tmp_path):
+    """--list names each output and its target file, one per line, and writes no PDF."""
+    code, out, _ = run_cli("--list", "--out", str(tmp_path / "out"))
+    assert code == 0
+    lines = out.splitlines()
+    jobs = plan([campaign])
+    assert len(lines) == len(jobs) == 10
+    for line, job in zip(lines, jobs):
+        assert re.fullmatch(rf"{re.escape(job.label)}\s+→ {re.escape(str(tmp_path / 'out' / job.filename))}", line)
+    assert not (tmp_path / "out").exists()
+
+
+def test_choices_narrow_the_build(run_cli):
+    """--format, --size and --order pick one output."""
+    code, out, _ = run_cli("--list", "--format", "poster", "--size", "a3", "--order", "en+zh-Hans")
+    assert code == 0
+    assert out.split() == ["stem-cell-safety", "poster-a3", "en+zh-Hans", "→",
+                           "out/stem-cell-safety_poster-a3_en+zh-Hans.pdf"]
+
+
+def test_unknown_choice_is_a_usage_error(run_cli):
+    """A format that does not exist: one line listing the valid ones, exit 2."""
+    code, _, err = run_cli("--list", "--format", "flyer")
+    assert (code, err) == (2, "--format 'flyer' is unknown; available: handout, leaflet, poster\n")
+    code, _, err = run_cli("--list", "--order", "fr+en")
+    assert (code, err) == (2, "--order 'fr+en': unknown language code 'fr'; available: en, ja, zh-Hans, zh-Hant\n")
+
+
+def test_build_prints_a_progress_line_per_pdf_and_a_summary(run_cli, tmp_path):
+    """One line per PDF with its size and time, then `Built N PDFs in X s`."""
+    code, out, _ = run_cli("--format", "poster", "--out", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 0
+    assert len(lines) == 5
+    assert re.match(r"\[1/4\] stem-cell-safety poster-a2 zh-Hans\+en\s+\d+ KB\s+[\d.]+ s  → ", lines[0])
+    assert re.fullmatch(rf"Built 4 PDFs in [\d.]+ s into {re.escape(str(tmp_path))}/", lines[-1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"stem-cell-safety_poster-{s}_{o}.pdf" for s in ("a2", "a3") for o in ("zh-Hans+en", "en+zh-Hans"))
+
+
+def test_overflowing_panel_fails_and_keeps_the_last_good_pdf(scenario, run_cli, tmp_path):
+    """Text too long for a leaflet panel is a build error naming page and panel; the old PDF stays."""
+    target = tmp_path / "out" / "stem-cell-safety_leaflet-a4_zh-Hans+en.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"last good build")
+    long_text = "Ask your doctor. " * 40
+    content = scenario({"en.yaml": ('"Can I ask my own doctor first?"', f'"{long_text}"')})
+    code, _, err = run_cli("--content", str(content), "--out", str(target.parent),
+                           "--format", "leaflet", "--order", "zh-Hans+en")
+    assert code == 2
+    assert re.fullmatch(r"stem-cell-safety leaflet-a4 zh-Hans\+en: page 1, flap: \d+ mm over\n"
+                        r"Aborted with 1 layout error\.\n", err)
+    assert target.read_bytes() == b"last good build"
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_path):
+    """The handout has exactly two sides: more text is refused with the page count."""
+    content = scenario({"en.yaml": ('  text: "On 29 August', '  text: "' + "Long text. " * 300 + 'On 29 August')})
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "handout",
+                           "--size", "a4", "--order", "en+zh-Hans")
+    assert code == 2
+    assert err.startswith("stem-cell-safety handout-a4 en+zh-Hans: ")
+    assert "pages, expected 2: the text is too long for this format" in err
+
+
+def test_markup_in_content_is_printed_as_text_and_loads_nothing(scenario, run_cli, tmp_path):
+    """Translators' text is escaped: a tag or a file URL in YAML shows up literally, nothing is fetched."""
+    evil = '<img src=\\"file:///etc/passwd\\"><b>Bold?</b>'
+    content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"', f'title: "{evil}"')})
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster",
+                           "--size", "a3", "--order", "en+zh-Hans")
+    assert (code, err) == (0, "")
+    pdf = next(tmp_path.glob("*.pdf"))
+    text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert '<img src="file:///etc/passwd"><b>Bold?</b>' in text.replace("\r\n", "")

@@ -1,0 +1,82 @@
+"""Each kind of bad content gives its exact one-line message and exit code 2, never a traceback.
+
+Every scenario starts from the frozen valid campaign in tests/scenarios/valid/ and breaks one thing.
+"""
+
+import pytest
+
+CASES = {
+    "yaml-syntax-error": (
+        {"en.yaml": ('title: "Stem-cell treatment: safety first"', 'title: "Stem-cell treatment: safety first')},
+        ["{c}/en.yaml:2:16: YAML syntax error: expected <block end>, but found '<scalar>'"]),
+    "missing-key-in-one-language": (
+        {"en.yaml": ('  heading: "What happened"\n', "")},
+        ["{c}/en.yaml:3:1: incident.heading: missing here but present in {c}/zh-Hans.yaml:4"]),
+    "key-only-in-other-language": (
+        {"zh-Hans.yaml": ('  reference_label: "参考文献"\n', "")},
+        ["{c}/zh-Hans.yaml:51:1: sources.reference_label: missing here but present in {c}/en.yaml:53"]),
+    "missing-key-in-campaign": (
+        {"campaign.yaml": ('version: "1.0"\n', "")},
+        ["{c}/campaign.yaml:2:1: version: missing key"]),
+    "wrong-type": (
+        {"zh-Hans.yaml": ('  heading: "三个常识"', '  heading: ["三个常识"]')},
+        ["{c}/zh-Hans.yaml:10:3: points.heading: expected text, got a list"]),
+    "number-instead-of-text": (
+        {"campaign.yaml": ('version: "1.0"', "version: 1.10")},
+        ["{c}/campaign.yaml:5:1: version: expected text, got a number (1.1; put it in quotes to make it text)"]),
+    "unknown-key": (
+        {"en.yaml": ("disclaimer:", 'disclamer: "x"\ndisclaimer:')},
+        ["{c}/en.yaml:55:1: disclamer: unknown key; allowed here: background, causes, checklist, disclaimer, "
+         "incident, labels, main_message, points, slogans, sources, title, urgent"]),
+    "empty-text": (
+        {"en.yaml": ('main_message: "Before any cell treatment, ask for proof and safety. Don’t bet on a “miracle.”"',
+                     'main_message: "  "')},
+        ["{c}/en.yaml:2:1: main_message: empty text"]),
+    "unknown-language-code": (
+        {"campaign.yaml": ("languages: [zh-Hans, en]", "languages: [zh-Hans, fr]")},
+        ["{c}/campaign.yaml:3:22: languages[1]: unknown language code 'fr'; available: en, ja, zh-Hans, zh-Hant"]),
+    "unknown-format": (
+        {"campaign.yaml": ("  - format: poster", "  - format: flyer")},
+        ["{c}/campaign.yaml:23:5: outputs[2].format: unknown value 'flyer'; available: handout, leaflet, poster"]),
+    "unknown-size": (
+        {"campaign.yaml": ("    sizes: [a2, a3]", "    sizes: [a2, a1]")},
+        ["{c}/campaign.yaml:24:17: outputs[2].sizes[1]: unknown size 'a1' for poster; available: a2, a3"]),
+    "ascii-punctuation-in-chinese": (
+        {"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康,不赌奇迹。"')},
+        ["{c}/zh-Hans.yaml:42:5: slogans[1]: ASCII ',' next to CJK text; use '，'"]),
+    "yaml-alias": (
+        {"en.yaml": ('title: "Stem-cell treatment: safety first"',
+                     'title: &t "Stem-cell treatment: safety first"\nx: *t')},
+        ["{c}/en.yaml:2:1: x: anchors and aliases (&, *) are not allowed"]),
+    "review-too-late": (
+        {"campaign.yaml": ("review_by: 2027-11-25", "review_by: 2030-11-25")},
+        ["{c}/campaign.yaml:6:1: review_by: must be after the publication date and at most 3 years after it "
+         "(by 2029-11-25)"]),
+    "bad-colour": (
+        {"campaign.yaml": ('accent: "#C0262D"', 'accent: "red; background: url(x)"')},
+        ["{c}/campaign.yaml:8:3: colours.accent: 'red; background: url(x)' is not allowed here; "
+         "expected a colour like #C0262D"]),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_content_gives_exact_message_and_exit_2(name, scenario, run_cli, tmp_path):
+    """One scenario per kind of mistake; the message names file, line, column and key."""
+    edits, expected = CASES[name]
+    content = scenario(edits)
+    code, out, err = run_cli("--content", str(content), "--out", str(tmp_path / "out"))
+    lines = [line.format(c=content / "campaign") for line in expected]
+    noun = "content error" if len(lines) == 1 else "content errors"
+    assert err.splitlines() == lines + [f"Aborted with {len(lines)} {noun}."]
+    assert code == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_several_errors_are_all_reported_at_once(scenario, run_cli, tmp_path):
+    """Errors in different files are collected, then the build aborts once."""
+    content = scenario({"en.yaml": ('main_message: "Before any cell treatment, ask for proof and safety. '
+                                    'Don’t bet on a “miracle.”"', 'main_message: ""'),
+                        "zh-Hans.yaml": ('  heading: "三个常识"', "  heading: 3")})
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err.splitlines()[-1] == "Aborted with 2 content errors."

@@ -1,0 +1,170 @@
+"""Assertions on the built PDFs themselves: pages, fonts, text, glyph forms, reproducibility."""
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+
+from healthprint.fonts import font_faces_css
+from healthprint.formats import FORMATS
+from healthprint.layout import lay_out
+from healthprint.pipeline import build_pdf, plan
+from healthprint.render import render_html
+
+MM_PER_PT = 25.4 / 72
+EXPECTED = {  # format-size: (pages, width mm, height mm)
+    "handout-a4": (2, 210, 297),
+    "handout-a5": (5, 148, 210),
+    "leaflet-a4": (2, 297, 210),
+    "poster-a2": (1, 420, 594),
+    "poster-a3": (1, 297, 420),
+}
+
+
+def _text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    return re.sub(r"\s+", "", text)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_default_build_has_every_format_in_both_orders(built):
+    """Five format-sizes, each in zh-Hans+en and en+zh-Hans."""
+    names = {label.split(" ", 1)[1] for label in built}
+    assert names == {f"{fs} {order}" for fs in EXPECTED for order in ("zh-Hans+en", "en+zh-Hans")}
+
+
+@pytest.mark.parametrize("format_size", EXPECTED)
+def test_page_count_and_exact_page_size(built, format_size):
+    """Each format has its fixed page count and paper size, to a hundredth of a millimetre."""
+    pages, width, height = EXPECTED[format_size]
+    for label, (job, pdf) in built.items():
+        if f" {format_size} " not in label:
+            continue
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        assert len(reader.pages) == pages, label
+        for page in reader.pages:
+            box = page.mediabox
+            assert float(box.width) * MM_PER_PT == pytest.approx(width, abs=0.01), label
+            assert float(box.height) * MM_PER_PT == pytest.approx(height, abs=0.01), label
+
+
+def test_only_project_fonts_are_embedded_as_subsets(built):
+    """Every font is an embedded subset (ABCDEF+ prefix) of Noto Sans CJK, and the Bold is the real Bold."""
+    for label, (_, pdf) in built.items():
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        programs = set()
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                assert re.fullmatch(r"/[A-Z]{6}\+Healthprint-Noto-Sans-CJK(-Bold)?", str(font["/BaseFont"])), label
+                descendant = font["/DescendantFonts"][0].get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                data = next(descriptor[key].get_object().get_data()
+                            for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor)
+                programs.add(re.search(rb"NotoSansCJKjp-(Regular|Bold)", data).group().decode())
+        assert programs == {"NotoSansCJKjp-Regular", "NotoSansCJKjp-Bold"}, label
+
+
+def test_core_points_and_slogans_are_extractable_in_both_languages(built, campaign):
+    """The ≠ points appear everywhere; slogans as many as each format prints; both languages."""
+    for label, (job, pdf) in built.items():
+        text = _text(pdf)
+        for lang in campaign.campaign.languages:
+            texts = campaign.texts[lang]
+            for point in texts.points.items:
+                assert _plain(f"{point.left}≠{point.right}") in text, (label, lang, point.left)
+            for slogan in texts.slogans[: job.size.slogans]:
+                assert _plain(slogan) in text, (label, lang, slogan)
+
+
+def test_leaflet_carries_every_slogan_and_checklist_question(built, campaign):
+    """The leaflet is the complete format: all slogans, all questions, in both languages."""
+    for label, (_, pdf) in built.items():
+        if "leaflet" not in label:
+            continue
+        text = _text(pdf)
+        for texts in campaign.texts.values():
+            for item in [*texts.slogans, *texts.checklist.items]:
+                assert _plain(item) in text, (label, item)
+
+
+def test_languages_come_in_the_chosen_order(built, campaign):
+    """The primary language's title comes before the secondary's on the first page."""
+    for label, (job, pdf) in built.items():
+        if "leaflet" in label:
+            continue  # the cover is the third panel: text order follows panels, tested in the layout
+        first = _text(pdf)
+        primary, secondary = (campaign.texts[lang].title for lang in job.langs)
+        assert first.index(_plain(primary)) < first.index(_plain(secondary)), label
+
+
+class _LangAudit(HTMLParser):
+    """Finds text that no element below <body> tags with a `lang`."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.untagged: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("meta", "link", "br", "path", "rect", "circle"):
+            self.stack.append((tag, "lang" in dict(attrs)))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        tags = [tag for tag, _ in self.stack]
+        if data.strip() and "body" in tags and not any(has for tag, has in self.stack[tags.index("body"):]):
+            self.untagged.append(data.strip())
+
+
+@pytest.mark.parametrize("job_index", range(10))
+def test_every_text_has_a_lang(campaign, job_index):
+    """No text in the HTML is left without a BCP 47 `lang` on its element or an ancestor inside <body>."""
+    job = plan([campaign])[job_index]
+    html = render_html(campaign.campaign, campaign.texts, job.format, job.size, job.langs)
+    audit = _LangAudit()
+    audit.feed(html)
+    assert audit.untagged == []
+    assert set(re.findall(r'lang="([^"]+)"', html)) <= {"zh-Hans", "en", "zxx"}
+
+
+def _glyph_bitmap(lang: str, cache) -> bytes:
+    html = f'<html lang="{lang}"><body><p lang="{lang}" style="font-size: 60pt">骨</p></body></html>'
+    css = "@page { size: 30mm 30mm; margin: 2mm } html { font-family: 'Healthprint Noto Sans CJK' }"
+    font_css, files = font_faces_css(html, cache)
+    pdf = lay_out(html, font_css + css, files, "glyph test").write_pdf()
+    page = pdfium.PdfDocument(pdf)[0]
+    return page.render(scale=2).to_pil().convert("L").tobytes()
+
+
+def test_regional_glyph_forms_follow_lang(tmp_path):
+    """骨 is drawn differently under zh-Hans and ja, and zh-Hant differs from ja too: `locl` survives subsetting."""
+    chinese, japanese, traditional = (_glyph_bitmap(lang, tmp_path) for lang in ("zh-Hans", "ja", "zh-Hant"))
+    assert chinese != japanese
+    assert traditional != japanese
+
+
+def test_same_content_gives_identical_bytes(campaign, built, tmp_path):
+    """Rebuilding with a fresh font cache gives byte-identical PDFs."""
+    job = plan([campaign], formats={"handout"}, sizes={"a4"}, orders={"zh-Hans+en"})[0]
+    assert build_pdf(job, tmp_path) == built[job.label][1]
+
+
+def test_poster_headline_cap_height_is_at_least_25mm_on_a2(built):
+    """Read from 3 m: the capital S of the English headline is at least 25 mm tall on the A2 poster."""
+    _, pdf = built["stem-cell-safety poster-a2 en+zh-Hans"]
+    page = pdfium.PdfDocument(pdf)[0]
+    textpage = page.get_textpage()
+    index = textpage.get_text_range().index("S")
+    left, bottom, right, top = textpage.get_charbox(index)
+    assert (top - bottom) * MM_PER_PT >= 25
