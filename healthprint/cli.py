@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .errors import HealthprintError, UsageError
 from .formats import FORMATS
-from .pipeline import Job, build_pdf, plan
+from .pipeline import Job, build_pdf, inputs_digest, plan
 from .schema import LANGUAGES
 from .validate import CAMPAIGN_FILE, load_campaign
 from .write import write_atomic
@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--order", action="append", metavar="LANGS",
                         help="only this language order, e.g. zh-Hans+en (repeatable)")
     parser.add_argument("--list", action="store_true", help="print what would be built, build nothing")
+    parser.add_argument("--force", action="store_true", help="rebuild PDFs that are up to date")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     return parser
 
@@ -91,15 +92,26 @@ def run(argv: list[str]) -> int:
             print(f"{job.label:45} → {args.out / job.filename}")
         return 0
     cache_dir = Path(os.environ.get("HEALTHPRINT_CACHE", ROOT / ".cache" / "fonts"))
+    built = 0
     for index, job in enumerate(jobs, 1):
         job_started = time.perf_counter()
-        data = build_pdf(job, cache_dir)
         target = args.out / job.filename
+        # The fingerprint of a PDF's inputs sits beside it; equal fingerprints mean equal bytes.
+        stamp = args.out / f".{job.filename}.inputs"
+        digest = inputs_digest(job)
+        if not args.force and target.exists() and stamp.exists() and stamp.read_text() == digest:
+            say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
+            continue
+        data = build_pdf(job, cache_dir)
         write_atomic(target, data)
+        write_atomic(stamp, digest.encode())
+        built += 1
         say(f"[{index}/{len(jobs)}] {job.label:45} {len(data) / 1024:6.0f} KB "
             f"{time.perf_counter() - job_started:5.2f} s  → {target}")
-    noun = "PDF" if len(jobs) == 1 else "PDFs"
-    say(f"Built {len(jobs)} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/")
+    noun = "PDF" if built == 1 else "PDFs"
+    fresh = len(jobs) - built
+    say(f"Built {built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
+        + (f" ({fresh} up to date)" if fresh else ""))
     return 0
 
 

@@ -5,15 +5,17 @@ load → validate (validate.py) → pre-process text (text.py) → render HTML (
 """
 
 import calendar
+import hashlib
 import os
 from dataclasses import dataclass
 from itertools import permutations
 from pathlib import Path
 
-from .fonts import font_faces_css
+from . import __version__
+from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
 from .layout import check_pages, check_slots, lay_out
-from .render import render_html, stylesheet
+from .render import TEMPLATES, render_html, stylesheet
 from .validate import CampaignContent
 
 
@@ -39,6 +41,16 @@ class Job:
     def filename(self) -> str:
         # Built only from validated ids (slug, known format, size and language codes): it can't leave the folder.
         return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}.pdf"
+
+
+def inputs_digest(job: Job) -> str:
+    """Fingerprint of everything that shapes a job's PDF: tool version, options, content, templates, fonts."""
+    digest = hashlib.sha256(f"{__version__}\0{job.label}\0".encode())
+    for path in [*job.content.files, *sorted(TEMPLATES.rglob("*.*"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for font in FONTS:
+        digest.update(font_digest(font.path).encode())
+    return digest.hexdigest()
 
 
 def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes: set[str] | None = None,

@@ -43,7 +43,7 @@ def test_build_prints_a_progress_line_per_pdf_and_a_summary(run_cli, tmp_path):
     assert len(lines) == 5
     assert re.match(r"\[1/4\] stem-cell-safety poster-a2 zh-Hans\+en\s+\d+ KB\s+[\d.]+ s  → ", lines[0])
     assert re.fullmatch(rf"Built 4 PDFs in [\d.]+ s into {re.escape(str(tmp_path))}/", lines[-1])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(
         f"stem-cell-safety_poster-{s}_{o}.pdf" for s in ("a2", "a3") for o in ("zh-Hans+en", "en+zh-Hans"))
 
 
@@ -83,3 +83,23 @@ def test_markup_in_content_is_printed_as_text_and_loads_nothing(scenario, run_cl
     pdf = next(tmp_path.glob("*.pdf"))
     text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
     assert '<img src="file:///etc/passwd"><b>Bold?</b>' in text.replace("\r\n", "")
+
+
+def test_unchanged_outputs_are_skipped_until_something_changes(scenario, run_cli, tmp_path):
+    """A second build says "up to date"; a content edit or --force rebuilds; bytes stay the same."""
+    content = scenario()
+    args = ("--content", str(content), "--out", str(tmp_path / "out"), "--format", "poster", "--size", "a3",
+            "--order", "zh-Hans+en")
+    assert run_cli(*args)[0] == 0
+    pdf = tmp_path / "out" / "stem-cell-safety_poster-a3_zh-Hans+en.pdf"
+    first = pdf.read_bytes()
+    code, out, _ = run_cli(*args)
+    assert code == 0 and "up to date" in out.splitlines()[0]
+    assert out.splitlines()[-1].endswith("(1 up to date)")
+    code, out, _ = run_cli(*args, "--force")
+    assert "up to date" not in out and pdf.read_bytes() == first
+    english = content / "campaign" / "en.yaml"
+    english.write_text(english.read_text(encoding="utf-8").replace("safety first", "safety comes first"),
+                       encoding="utf-8")
+    code, out, _ = run_cli(*args)
+    assert "up to date" not in out and pdf.read_bytes() != first
