@@ -23,7 +23,6 @@ class Size:
     small: float        # credits, dates, footnotes (≥ 8 pt)
     neq: float          # the ≠ motif
     slogans: int        # how many slogans the format prints (the first is the lead)
-    background: bool = False  # room for "why clinics look advanced"
 
     @property
     def label(self) -> str:
@@ -33,7 +32,7 @@ class Size:
 FORMATS: dict[str, dict[str, Size]] = {
     "handout": {
         "a4": Size("a4", 210, 297, pages=2, margin=15, title=26, message=16, heading=14, body=12, small=8, neq=40, slogans=2),
-        "a5": Size("a5", 148, 210, pages=5, margin=12, title=22, message=15, heading=13.5, body=12, small=8, neq=32, slogans=4, background=True),
+        "a5": Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=13.5, body=12, small=8, neq=32, slogans=1),
     },
     "leaflet": {
         "a4": Size("a4", 297, 210, pages=2, margin=8, title=22, message=14, heading=14, body=12, small=8, neq=36, slogans=4),

@@ -164,7 +164,6 @@ class Texts:
     title: str = doc("Headline for cover and poster.")
     main_message: str = doc("The one main message, one sentence.")
     incident: Section = doc("What happened.")
-    background: Section = doc("Why clinics abroad look advanced, and why that misleads.")
     points: Points = doc("The three core points.")
     causes: Causes = doc("The three suspected causes.")
     checklist: Checklist = doc("Questions to ask before any cell treatment.")

@@ -76,7 +76,7 @@ def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_p
 def test_markup_in_content_is_printed_as_text_and_loads_nothing(scenario, run_cli, tmp_path):
     """Translators' text is escaped: a tag or a file URL in YAML shows up literally, nothing is fetched."""
     evil = '<img src=\\"file:///etc/passwd\\"><b>Bold?</b>'
-    content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"', f'title: "{evil}"')})
+    content = scenario({"en.yaml": ('heading: "Get help now"', f'heading: "{evil}"')})
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster",
                            "--size", "a3", "--order", "en+zh-Hans")
     assert (code, err) == (0, "")

@@ -26,7 +26,7 @@ CASES = {
         ["{c}/campaign.yaml:5:1: version: expected text, got a number (1.1; put it in quotes to make it text)"]),
     "unknown-key": (
         {"en.yaml": ("disclaimer:", 'disclamer: "x"\ndisclaimer:')},
-        ["{c}/en.yaml:55:1: disclamer: unknown key; allowed here: background, causes, checklist, disclaimer, "
+        ["{c}/en.yaml:52:1: disclamer: unknown key; allowed here: causes, checklist, disclaimer, "
          "incident, labels, main_message, points, slogans, sources, title, urgent"]),
     "empty-text": (
         {"en.yaml": ('main_message: "Before any cell treatment, ask for proof and safety. Don’t bet on a “miracle.”"',

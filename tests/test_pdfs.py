@@ -17,7 +17,7 @@ from healthprint.render import render_html
 MM_PER_PT = 25.4 / 72
 EXPECTED = {  # format-size: (pages, width mm, height mm)
     "handout-a4": (2, 210, 297),
-    "handout-a5": (5, 148, 210),
+    "handout-a5": (4, 148, 210),
     "leaflet-a4": (2, 297, 210),
     "poster-a2": (1, 420, 594),
     "poster-a3": (1, 297, 420),
