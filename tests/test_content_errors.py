@@ -14,13 +14,13 @@ CASES = {
         ["{c}/en.yaml:3:1: incident.heading: missing here but present in {c}/zh-Hans.yaml:4"]),
     "key-only-in-other-language": (
         {"zh-Hans.yaml": ('  reference_label: "参考文献"\n', "")},
-        ["{c}/zh-Hans.yaml:51:1: sources.reference_label: missing here but present in {c}/en.yaml:53"]),
+        ["{c}/zh-Hans.yaml:48:1: sources.reference_label: missing here but present in {c}/en.yaml:50"]),
     "missing-key-in-campaign": (
         {"campaign.yaml": ('version: "1.0"\n', "")},
         ["{c}/campaign.yaml:2:1: version: missing key"]),
     "wrong-type": (
         {"zh-Hans.yaml": ('  heading: "三个常识"', '  heading: ["三个常识"]')},
-        ["{c}/zh-Hans.yaml:10:3: points.heading: expected text, got a list"]),
+        ["{c}/zh-Hans.yaml:7:3: points.heading: expected text, got a list"]),
     "number-instead-of-text": (
         {"campaign.yaml": ('version: "1.0"', "version: 1.10")},
         ["{c}/campaign.yaml:5:1: version: expected text, got a number (1.1; put it in quotes to make it text)"]),
@@ -43,7 +43,7 @@ CASES = {
         ["{c}/campaign.yaml:24:17: outputs[2].sizes[1]: unknown size 'a1' for poster; available: a2, a3"]),
     "ascii-punctuation-in-chinese": (
         {"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康,不赌奇迹。"')},
-        ["{c}/zh-Hans.yaml:42:5: slogans[1]: ASCII ',' next to CJK text; use '，'"]),
+        ["{c}/zh-Hans.yaml:39:5: slogans[1]: ASCII ',' next to CJK text; use '，'"]),
     "yaml-alias": (
         {"en.yaml": ('title: "Stem-cell treatment: safety first"',
                      'title: &t "Stem-cell treatment: safety first"\nx: *t')},
