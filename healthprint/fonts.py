@@ -83,11 +83,15 @@ def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:
     return target
 
 
-def font_faces_css(characters: str, cache_dir: Path) -> tuple[str, list[Path]]:
-    """@font-face rules pointing at subsets for `characters`, and the subset files."""
+def font_faces_css(characters: str, cache_dir: Path, subset_first: bool = True) -> tuple[str, list[Path]]:
+    """@font-face rules pointing at subsets for `characters`, and the subset files.
+
+    `subset_first=False` points at the full fonts instead: the slow path, kept to measure and test
+    that subsetting changes nothing on the page.
+    """
     rules, files = [], []
     for font in FONTS:
-        path = subset(font, characters, cache_dir)
+        path = subset(font, characters, cache_dir) if subset_first else font.path
         files.append(path)
         rules.append(f'@font-face {{ font-family: "{FAMILY}"; font-weight: {font.weight}; '
                      f'src: url("{path.resolve().as_uri()}"); }}')

@@ -13,10 +13,13 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from . import embed
 from .errors import LayoutError
 
-# WeasyPrint says this for every font when the system lacks libharfbuzz-subset; our fonts are already
-# subset, so it is noise, not a problem with the output.
+embed.install()
+
+# WeasyPrint says this for every font when the system lacks libharfbuzz-subset; embed.py does that
+# subsetting with HarfBuzz anyway, so it is noise, not a problem with the output.
 _EXPECTED = ("Using fontTools instead of HarfBuzz-Subset",)
 
 

@@ -4,9 +4,7 @@ load → validate (validate.py) → pre-process text (text.py) → render HTML (
 → subset fonts (fonts.py) → lay out and check (layout.py) → write (write.py).
 """
 
-import calendar
 import hashlib
-import os
 from dataclasses import dataclass
 from itertools import permutations
 from pathlib import Path
@@ -71,16 +69,13 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
     return jobs
 
 
-def build_pdf(job: Job, cache_dir: Path) -> bytes:
+def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> bytes:
     """The finished PDF of `job`, or a HealthprintError saying why not."""
     campaign = job.content.campaign
     html = render_html(campaign, job.content.texts, job.format, job.size, job.langs)
     css = stylesheet(job.format, job.size, campaign.colours)
-    font_css, font_files = font_faces_css(html + css, cache_dir)
+    font_css, font_files = font_faces_css(html + css, cache_dir, subset_first)
     document = lay_out(html, font_css + "\n" + css, font_files, job.label)
     check_pages(document, job.size.pages, job.label)
     check_slots(document, job.label)
-    # fontTools (WeasyPrint's subsetter) stamps fonts with the clock unless SOURCE_DATE_EPOCH is set:
-    # pin it to the publication date so the same content always gives the same bytes.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(campaign.published.timetuple())))
     return document.write_pdf()
