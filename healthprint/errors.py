@@ -46,6 +46,9 @@ class ContentError(HealthprintError):
         lines = [str(p) for p in problems] + [f"Aborted with {len(problems)} {noun}."]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):  # rebuilt from its problems when it crosses from a worker process
+        return type(self), (self.problems,)
+
 
 class LayoutError(HealthprintError):
     """The content does not fit, or the laid-out PDF breaks a rule (glyphs, fonts, pages)."""
@@ -56,3 +59,6 @@ class LayoutError(HealthprintError):
         self.lines = lines
         noun = "layout error" if len(lines) == 1 else "layout errors"
         super().__init__("\n".join(lines + [f"Aborted with {len(lines)} {noun}."]))
+
+    def __reduce__(self):  # rebuilt from its lines when it crosses from a worker process
+        return type(self), (self.lines,)

@@ -3,12 +3,10 @@
 Laying out with the full 16 MB Noto Sans CJK OTFs makes WeasyPrint subset them itself (14 s a document
 without libharfbuzz-subset). A subset holding only the characters a document uses, made in ≈ 10 ms per
 font, keeps every OpenType feature the languages need (`locl` for regional glyph forms among them).
-Subsets are cached on disk by font hash and character set; a cache file is only trusted if it parses.
+Subsets are cached on disk by font hash and character set, each with a checksum that must match.
 """
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +14,8 @@ from pathlib import Path
 import noto_cjk_sans_jp_bold
 import noto_cjk_sans_jp_regular
 import uharfbuzz as hb
+
+from .write import write_atomic
 
 FAMILY = "Healthprint Noto Sans CJK"  # a name no system font has, so fontconfig can't substitute one
 
@@ -62,24 +62,22 @@ def _subset_bytes(path: Path, characters: str) -> bytes:
     return hb.subset(_face(path), plan).blob.data
 
 
-def _is_usable(data: bytes) -> bool:
-    return len(data) > 12 and data[:4] in (b"OTTO", b"\x00\x01\x00\x00") and len(hb.Face(hb.Blob(data)).unicodes) > 0
-
-
 def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:
-    """A cached subset of `font` covering `characters` (those the font has)."""
+    """A cached subset of `font` covering `characters` (those the font has).
+
+    Each cached font has a `.sha256` beside it; a file that does not match it (truncated, damaged,
+    half-copied) is made again, never used.
+    """
     wanted = "".join(sorted(set(characters) - {"\n", "\r", "\t"}))
     key = hashlib.sha256(f"{font_digest(font.path)}:{wanted}".encode()).hexdigest()[:24]
     target = cache_dir / f"{font.path.stem}-{key}.otf"
-    if target.exists() and _is_usable(target.read_bytes()):
-        return target
+    checksum = target.with_suffix(".sha256")
+    if target.exists() and checksum.exists():
+        if hashlib.sha256(target.read_bytes()).hexdigest() == checksum.read_text():
+            return target
     data = _subset_bytes(font.path, wanted)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # Write-then-rename: a parallel build or a crash never leaves half a font under the final name.
-    handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, target)
+    write_atomic(target, data)  # a parallel build or a crash never leaves half a font under this name
+    write_atomic(checksum, hashlib.sha256(data).hexdigest().encode())
     return target
 
 

@@ -1,0 +1,65 @@
+"""Font subsetting before layout, its cache, and parallel builds change nothing in the output."""
+
+import pypdfium2 as pdfium
+import pytest
+
+from healthprint import fonts
+from healthprint.layout import lay_out
+from healthprint.pipeline import build_pdf, plan
+
+
+def _pages(pdf: bytes, scale: float = 1.5) -> list[bytes]:
+    return [page.render(scale=scale).to_pil().convert("RGB").tobytes() for page in pdfium.PdfDocument(pdf)]
+
+
+def test_subset_fonts_draw_the_same_pages_as_the_full_fonts(campaign, tmp_path):
+    """Both sides of the A4 handout rasterise to identical pixels with subset and with full fonts."""
+    job = plan([campaign], formats={"handout"}, sizes={"a4"}, orders={"zh-Hans+en"})[0]
+    subset = build_pdf(job, tmp_path)
+    full = build_pdf(job, tmp_path, subset_first=False)
+    assert len(subset) < len(full) / 3
+    assert _pages(subset) == _pages(full)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "ja"])
+def test_regional_glyph_forms_are_kept_by_subsetting(lang, tmp_path):
+    """骨 直 今 令 under each CJK language look exactly as they do with the full font (`locl` kept)."""
+    html = (f'<html lang="{lang}"><body><p lang="{lang}" style="font-size: 40pt">骨直今令</p></body></html>')
+    css = "@page { size: 70mm 25mm; margin: 2mm } html { font-family: 'Healthprint Noto Sans CJK' }"
+    drawn = []
+    for subset_first in (True, False):
+        font_css, files = fonts.font_faces_css(html, tmp_path, subset_first)
+        drawn.append(_pages(lay_out(html, font_css + css, files, "glyph test").write_pdf(), scale=3))
+    assert drawn[0] == drawn[1]
+
+
+def test_corrupt_cache_entry_is_rebuilt(tmp_path):
+    """A damaged subset in the cache is never trusted: it is made again, byte for byte the same."""
+    font = fonts.FONTS[0]
+    first = fonts.subset(font, "骨 Hello", tmp_path)
+    good = first.read_bytes()
+    first.write_bytes(good[: len(good) // 3])
+    again = fonts.subset(font, "骨 Hello", tmp_path)
+    assert again == first and again.read_bytes() == good
+    first.write_bytes(b"")
+    assert fonts.subset(font, "骨 Hello", tmp_path).read_bytes() == good
+
+
+def test_cache_key_follows_the_characters(tmp_path):
+    """Different text gets a different subset; the same text reuses the cached file."""
+    one = fonts.subset(fonts.FONTS[1], "安全", tmp_path)
+    assert fonts.subset(fonts.FONTS[1], "全安", tmp_path) == one
+    assert fonts.subset(fonts.FONTS[1], "安全第一", tmp_path) != one
+
+
+def test_parallel_build_gives_the_same_files_in_the_same_order(run_cli, tmp_path):
+    """-j 2 writes byte-identical PDFs to -j 1, and reports them in the same order."""
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / workers
+        code, printed, _ = run_cli("--format", "poster", "--format", "leaflet", "--out", str(out), "-j", workers)
+        assert code == 0
+        outputs[workers] = ([line.split()[1:3] for line in printed.splitlines()[:-1]],
+                            {p.name: p.read_bytes() for p in out.glob("*.pdf")})
+    assert outputs["1"] == outputs["2"]
+    assert len(outputs["1"][1]) == 6
