@@ -5,10 +5,13 @@ Measures, and prints as one Markdown table:
   (b) the full default build, cold: fresh --out folder and an empty font cache;
   (c) the full build again with nothing changed (same --out folder and cache as (b));
   (d) in-process `build_pdf` per document: median of 3 calls, warm cache, import and loading excluded;
-  (e) the size of every PDF of the full build.
-(a)-(c) report the median wall time of --repeat runs and the highest peak RSS of the child process.
+  (e) the size of every PDF of the full build;
+  (f) with --before: the same A4 handout as (a) the way WeasyPrint does it on its own, with the full
+      Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (≈ 14 s).
+(a)-(c) report the median wall time of --repeat runs and the peak RSS of the build process; with
+parallel workers that is the largest single process (Linux's wait4 reports the maximum, not a sum).
 
-Run from the repo root:  .venv/bin/python bench/run.py [--repeat N]
+Run from the repo root:  .venv/bin/python bench/run.py [--repeat N] [--before]
 Everything it writes (PDFs, font caches) goes to a temporary folder that is removed at the end.
 """
 
@@ -54,6 +57,27 @@ def measure(args: list[str], runs: list[tuple[Path, Path]]) -> tuple[float, floa
     return statistics.median(w for w, _ in results), max(m for _, m in results)
 
 
+def stock_weasyprint_handout(out: Path) -> None:
+    """(f), run in a child process: the A4 handout through plain WeasyPrint, full fonts, no healthprint
+    layout module (importing it would install healthprint's faster font embedding)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from healthprint.fonts import font_faces_css
+    from healthprint.formats import FORMATS
+    from healthprint.render import render_html, stylesheet
+    from healthprint.validate import load_campaign
+
+    content = load_campaign(ROOT / "content" / "stem-cell-safety")
+    size = FORMATS["handout"]["a4"]
+    html = render_html(content.campaign, content.texts, "handout", size, ("zh-Hans", "en"))
+    font_css, _ = font_faces_css("", out.parent, subset_first=False)
+    font_config = FontConfiguration()
+    css = weasyprint.CSS(string=font_css + stylesheet("handout", size, content.campaign.colours),
+                         font_config=font_config)
+    weasyprint.HTML(string=html).write_pdf(out, stylesheets=[css], font_config=font_config)
+
+
 def in_process_times(cache: Path) -> list[tuple[str, float]]:
     """(label, median ms of 3 build_pdf calls) for every job of every campaign."""
     from healthprint.pipeline import build_pdf, plan  # imported once, outside every timing
@@ -75,7 +99,12 @@ def in_process_times(cache: Path) -> list[tuple[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a), (b), (c) to take the median of")
-    repeat = parser.parse_args().repeat
+    parser.add_argument("--before", action="store_true", help="also time plain WeasyPrint with full fonts (slow)")
+    parser.add_argument("--stock-handout", type=Path, help=argparse.SUPPRESS)  # the child process of (f)
+    options = parser.parse_args()
+    if options.stock_handout:
+        return stock_weasyprint_handout(options.stock_handout)
+    repeat = options.repeat
     if repeat < 1:
         parser.error("--repeat must be at least 1")
 
@@ -91,6 +120,13 @@ def main() -> None:
         a = measure(HANDOUT, [(tmp / f"handout{i}", cache) for i in range(repeat)])
         d = in_process_times(cache)
         sizes = [(pdf.name, pdf.stat().st_size) for pdf in sorted(out.glob("*.pdf"))]  # before tmp goes
+        if options.before:
+            stock = tmp / "stock" / "handout.pdf"
+            stock.parent.mkdir()
+            started = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--stock-handout", str(stock)], cwd=ROOT,
+                                   stderr=subprocess.DEVNULL, check=True)
+            before = (time.perf_counter() - started, stock.stat().st_size)
 
     print(f"Python {platform.python_version()} ({sys.executable}), {os.cpu_count()} CPUs, "
           f"libharfbuzz-subset: {ctypes.util.find_library('harfbuzz-subset') or 'not found'}, "
@@ -108,6 +144,9 @@ def main() -> None:
         print(f"| (d) build_pdf {label} | {ms:.0f} ms | | |")
     for name, size in sizes:
         print(f"| (e) {name} | | | {size / 1024:.1f} KB ({size} B) |")
+    if options.before:
+        print(f"| (f) before: plain WeasyPrint, full fonts, handout a4 zh-Hans+en, process | {before[0]:.2f} s | "
+              f"| {before[1] / 1024:.1f} KB ({before[1]} B) |")
 
 
 if __name__ == "__main__":
