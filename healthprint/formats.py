@@ -23,6 +23,7 @@ class Size:
     small: float        # credits, dates, footnotes (≥ 8 pt)
     neq: float          # the ≠ motif
     slogans: int        # how many slogans the format prints (the first is the lead)
+    page_plan: tuple[tuple[str, ...], ...] = ()  # handouts: the template's sections on each page
 
     @property
     def label(self) -> str:
@@ -31,16 +32,25 @@ class Size:
 
 FORMATS: dict[str, dict[str, Size]] = {
     "handout": {
-        "a4": Size("a4", 210, 297, pages=2, margin=15, title=26, message=16, heading=14, body=12, small=8, neq=40, slogans=2),
-        "a5": Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=13.5, body=12, small=8, neq=32, slogans=1),
+        "a4": Size("a4", 210, 297, pages=2, margin=15, title=26, message=16, heading=14, body=12, small=8,
+                   neq=40, slogans=2,
+                   page_plan=(("masthead", "incident", "points"),
+                              ("causes", "urgent", "checklist", "slogans", "small_print"))),
+        "a5": Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=13.5, body=12, small=8,
+                   neq=32, slogans=1,
+                   page_plan=(("masthead", "incident"), ("points",), ("causes", "urgent"),
+                              ("checklist", "slogans", "small_print"))),
     },
     "leaflet": {
-        "a4": Size("a4", 297, 210, pages=2, margin=8, title=22, message=14, heading=14, body=12, small=8, neq=36, slogans=4),
+        "a4": Size("a4", 297, 210, pages=2, margin=8, title=22, message=14, heading=14, body=12, small=8,
+                   neq=36, slogans=4),
     },
     "poster": {
         # Headline cap height ≥ 25 mm on A2 (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
-        "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=30, small=14, neq=120, slogans=1),
-        "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=21, small=10, neq=85, slogans=1),
+        "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=30, small=14,
+                   neq=120, slogans=1),
+        "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=21, small=10,
+                   neq=85, slogans=1),
     },
 }
 

@@ -76,6 +76,6 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> bytes:
     css = stylesheet(job.format, job.size, campaign.colours)
     font_css, font_files = font_faces_css(html + css, cache_dir, subset_first)
     document = lay_out(html, font_css + "\n" + css, font_files, job.label)
+    check_slots(document, job.label)  # names the part that does not fit, so it goes first
     check_pages(document, job.size.pages, job.label)
-    check_slots(document, job.label)
     return document.write_pdf()

@@ -125,7 +125,8 @@ def stylesheet(format_name: str, size: Size, colours: Any) -> str:
         f":root {{ --accent: {colours.accent}; --calm: {colours.calm}; --ink: {colours.ink}; "
         f"--paper: {colours.paper}; --margin: {size.margin}mm; --title: {size.title}pt; "
         f"--message: {size.message}pt; --heading: {size.heading}pt; --body: {size.body}pt; "
-        f"--small: {size.small}pt; --neq: {size.neq}pt; }}\n"
+        f"--small: {size.small}pt; --neq: {size.neq}pt; "
+        f"--page-height: {size.height - 2 * size.margin}mm; }}\n"
         f"@page {{ size: {size.width}mm {size.height}mm; margin: {size.margin}mm; }}\n"
     )
     return variables + _css_file("common.css") + _css_file(f"{format_name}.css")
