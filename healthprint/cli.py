@@ -13,7 +13,7 @@ from typing import Iterator
 from . import __version__
 from .errors import HealthprintError, LayoutError, UsageError
 from .formats import FORMATS
-from .pipeline import Job, build_pdf, inputs_digest, plan
+from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .schema import LANGUAGES
 from .validate import CAMPAIGN_FILE, load_campaign
 from .write import write_atomic
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="build N PDFs at a time (default: one per CPU core)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--strict", action="store_true", help="treat preflight warnings as errors")
     return parser
 
 
@@ -87,7 +88,7 @@ def _campaign_set(args: argparse.Namespace) -> set[str] | None:
     return set(args.campaign) if args.campaign else None
 
 
-def _timed_build(job: Job, cache_dir: Path) -> tuple[bytes | HealthprintError, float]:
+def _timed_build(job: Job, cache_dir: Path) -> tuple[Built | HealthprintError, float]:
     """Build one PDF; a known failure is returned, not raised, so the other outputs still get built."""
     started = time.perf_counter()
     try:
@@ -97,7 +98,7 @@ def _timed_build(job: Job, cache_dir: Path) -> tuple[bytes | HealthprintError, f
     return result, time.perf_counter() - started
 
 
-def _build_all(jobs: list[Job], cache_dir: Path, workers: int) -> Iterator[tuple[bytes | HealthprintError, float]]:
+def _build_all(jobs: list[Job], cache_dir: Path, workers: int) -> Iterator[tuple[Built | HealthprintError, float]]:
     """Results in job order, from a pool of worker processes when there is more than one job and core.
 
     Each output is built independently from the same inputs, so the bytes are those of a serial build.
@@ -142,14 +143,20 @@ def run(argv: list[str]) -> int:
         if job.filename not in stale_names:
             say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
             continue
-        data, seconds = next(results)
-        if isinstance(data, HealthprintError):
-            failures += data.lines if isinstance(data, LayoutError) else [str(data)]
+        built, seconds = next(results)
+        if isinstance(built, HealthprintError):
+            failures += built.lines if isinstance(built, LayoutError) else [str(built)]
             say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below)")
             continue
-        write_atomic(target, data)
+        if args.strict and built.warnings:
+            failures += built.warnings
+            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (warnings, --strict)")
+            continue
+        write_atomic(target, built.pdf)
         write_atomic(args.out / f".{job.filename}.inputs", digests[job.filename].encode())
-        say(f"[{index}/{len(jobs)}] {job.label:45} {len(data) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
+        say(f"[{index}/{len(jobs)}] {job.label:45} {len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
+        for warning in built.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     if failures:
         raise LayoutError(failures)
     built = len(stale)

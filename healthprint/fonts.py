@@ -50,6 +50,7 @@ def _face(path: Path) -> hb.Face:
     return hb.Face(hb.Blob(_font_bytes(path)))
 
 
+@cache
 def cmap(path: Path) -> frozenset[int]:
     """Code points the font has glyphs for."""
     return frozenset(_face(path).unicodes)

@@ -24,6 +24,8 @@ class Size:
     neq: float          # the ≠ motif
     slogans: int        # how many slogans the format prints (the first is the lead)
     page_plan: tuple[tuple[str, ...], ...] = ()  # handouts: the template's sections on each page
+    headline_distance: float = 0  # posters: metres from which the headline must be read
+    body_distance: float = 0      # posters: ... and the rest of the text but the footnotes
 
     @property
     def label(self) -> str:
@@ -47,10 +49,10 @@ FORMATS: dict[str, dict[str, Size]] = {
     },
     "poster": {
         # Headline cap height ≥ 25 mm on A2 (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
-        "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=30, small=14,
-                   neq=120, slogans=1),
-        "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=21, small=10,
-                   neq=85, slogans=1),
+        "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=32, small=14,
+                   neq=120, slogans=1, headline_distance=3, body_distance=1.5),
+        "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=22, small=10,
+                   neq=85, slogans=1, headline_distance=2, body_distance=1),
     },
 }
 

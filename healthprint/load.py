@@ -30,12 +30,12 @@ class YamlFile:
     data: Any
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
 
-    def problem(self, key: KeyPath, message: str) -> Problem:
+    def problem(self, key: KeyPath, message: str, column: bool = True) -> Problem:
         """A problem at `key`, or at its nearest parent that has a position (for missing keys)."""
         for end in range(len(key), -1, -1):
             if key[:end] in self.positions:
-                line, column = self.positions[key[:end]]
-                return Problem(self.path, line, column, format_key(key), message)
+                line, at = self.positions[key[:end]]
+                return Problem(self.path, line, at if column else None, format_key(key), message)
         return Problem(self.path, None, None, format_key(key), message)
 
 

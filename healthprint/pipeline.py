@@ -12,8 +12,11 @@ from pathlib import Path
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
-from .layout import check_pages, check_slots, lay_out
-from .render import TEMPLATES, render_html, stylesheet
+from .check import check_langs, check_pages, check_slots, preflight
+from .errors import LayoutError
+from .layout import lay_out
+from .render import TEMPLATES, format_date, render_html, stylesheet
+from .text import tidy
 from .validate import CampaignContent
 
 
@@ -69,13 +72,40 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
     return jobs
 
 
-def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> bytes:
-    """The finished PDF of `job`, or a HealthprintError saying why not."""
+@dataclass(frozen=True)
+class Built:
+    """A finished PDF and the preflight warnings about it (errors would have stopped it)."""
+
+    pdf: bytes
+    warnings: list[str]
+
+
+def required_content(job: Job) -> dict[str, str]:
+    """What every output must print, as the text it must contain: dates, version, sources, help."""
+    campaign, texts = job.content.campaign, job.content.texts
+    required = {}
+    for lang in job.langs:
+        required[f"publication date ({lang})"] = format_date(campaign.published, lang)
+        required[f"review date ({lang})"] = format_date(campaign.review_by, lang)
+        required[f"disclaimer ({lang})"] = tidy(texts[lang].disclaimer, lang)
+    required["version"] = campaign.version
+    required["source"] = campaign.reference
+    for call in campaign.emergency:
+        required[f"urgent-help number ({call.region})"] = call.number
+    return required
+
+
+def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
+    """The finished PDF of `job` with its warnings, or a HealthprintError saying why not."""
     campaign = job.content.campaign
     html = render_html(campaign, job.content.texts, job.format, job.size, job.langs)
     css = stylesheet(job.format, job.size, campaign.colours)
+    check_langs(html, job.label)
     font_css, font_files = font_faces_css(html + css, cache_dir, subset_first)
     document = lay_out(html, font_css + "\n" + css, font_files, job.label)
     check_slots(document, job.label)  # names the part that does not fit, so it goes first
     check_pages(document, job.size.pages, job.label)
-    return document.write_pdf()
+    findings = preflight(document, job.format, job.size, required_content(job), job.label)
+    if findings.errors:
+        raise LayoutError(findings.errors)
+    return Built(document.write_pdf(), findings.warnings)

@@ -1,14 +1,16 @@
 """Step 2 of the pipeline: turn a campaign folder into typed models, or collect every problem in it."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import ContentError, Problem
 from .load import KeyPath, YamlFile, read_yaml
+from .fonts import FONTS, cmap
 from .schema import CJK_LANGUAGES, FORMAT_SIZES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths
-from .text import punctuation_slips
+from .text import HAN_KANA, punctuation_slips
 
 CAMPAIGN_FILE = "campaign.yaml"
 REVIEW_YEARS = 3
@@ -101,6 +103,33 @@ def _region_problems(campaign: Campaign, source: YamlFile, texts: Texts) -> list
     return problems
 
 
+_CJK_CHARACTER = re.compile(f"[{HAN_KANA}]")
+
+
+def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
+    """Per-character checks of every text in a file, before any layout.
+
+    Every character must have a glyph in each weight of the font (any text may end up bold): a
+    missing glyph would otherwise be drawn from some system font, or as a box. Chinese/Japanese text
+    must be in a file of a CJK language, or it would be set with the wrong `lang`; ASCII punctuation
+    beside Han characters is a typing slip.
+    """
+    problems = []
+    for key, value in _strings(source.data):
+        for character in sorted(set(value) - set(" \n\t"), key=value.index):
+            for font in FONTS:
+                if ord(character) not in cmap(font.path):
+                    problems.append(source.problem(key, f"U+{ord(character):04X} {character!r} has no glyph in "
+                                                        f"{font.path.stem}", column=False))
+                    break
+        if lang in CJK_LANGUAGES:
+            problems += [source.problem(key, slip) for slip in punctuation_slips(value)]
+        elif lang is not None and (found := _CJK_CHARACTER.search(value)):
+            problems.append(source.problem(key, f"Chinese or Japanese text {found.group()!r} in the {lang} file; "
+                                                f"it belongs in a CJK language's file"))
+    return problems
+
+
 def load_campaign(folder: Path) -> CampaignContent:
     """Read and validate `folder`; raise ContentError listing every problem found."""
     meta, problems = read_yaml(folder / CAMPAIGN_FILE, str(folder / CAMPAIGN_FILE))
@@ -111,7 +140,7 @@ def load_campaign(folder: Path) -> CampaignContent:
     problems += validator.problems
     if campaign is None:
         raise ContentError(problems)
-    problems += _campaign_problems(meta, campaign)
+    problems += _campaign_problems(meta, campaign) + _text_problems(meta, None)
 
     languages = [code for code in campaign.languages if code in LANGUAGES]
     files: dict[str, YamlFile] = {}
@@ -130,9 +159,7 @@ def load_campaign(folder: Path) -> CampaignContent:
         problems += validator.problems
         if texts[code] is not None:
             problems += _region_problems(campaign, source, texts[code])
-        if code in CJK_LANGUAGES:
-            for key, value in _strings(source.data):
-                problems += [source.problem(key, slip) for slip in punctuation_slips(value)]
+        problems += _text_problems(source, code)
     if problems:
         raise ContentError(problems)
     return CampaignContent(folder, campaign, texts,

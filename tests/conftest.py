@@ -24,7 +24,7 @@ def campaign():
 def built(campaign, tmp_path_factory):
     """Every default output of the campaign: {job label: (job, pdf bytes)}."""
     cache = tmp_path_factory.mktemp("font-cache")
-    return {job.label: (job, build_pdf(job, cache)) for job in plan([campaign])}
+    return {job.label: (job, build_pdf(job, cache).pdf) for job in plan([campaign])}
 
 
 @pytest.fixture
