@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from typing import Iterator
 
 import weasyprint
+from tinycss2.color4 import parse_color
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
 from .errors import LayoutError
@@ -204,7 +205,7 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
     """
     errors, warnings, seen, text = [], [], set(), []
     for number, page in enumerate(document.pages, 1):
-        for box, background, roles in _text_boxes(page._page_box, None, frozenset()):
+        for box, background, roles in _text_boxes(page._page_box, parse_color("white"), frozenset()):
             text.append(box.text)
             key = (number, id(box.element))
             if key in seen:  # one finding per element, not per line

@@ -1,0 +1,112 @@
+"""Preflight: glyphs, languages, type size, contrast, required content, and --strict — each shown failing."""
+
+import dataclasses
+import re
+
+import pytest
+
+from healthprint.check import check_langs, preflight
+from healthprint.errors import LayoutError
+from healthprint.fonts import font_faces_css
+from healthprint.formats import FORMATS
+from healthprint.layout import lay_out
+
+
+def test_missing_glyph_names_file_line_key_and_font(scenario, run_cli):
+    """A character the font lacks stops the build before layout, in the issue's format (no column)."""
+    content = scenario({"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康，不赌奇迹。😀"')})
+    code, _, err = run_cli("--content", str(content), "--list")
+    assert code == 2
+    assert err.splitlines() == [
+        f"{content}/campaign/zh-Hans.yaml:39: slogans[1]: U+1F600 '😀' has no glyph in NotoSansCJKjp-Regular",
+        "Aborted with 1 content error."]
+
+
+def test_chinese_text_in_the_english_file_is_an_error(scenario, run_cli):
+    """Han characters in en.yaml would be tagged `en` and drawn with Japanese glyph forms."""
+    content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health. 别赌 miracles."')})
+    code, _, err = run_cli("--content", str(content), "--list")
+    assert (code, err.splitlines()[0]) == (
+        2, f"{content}/campaign/en.yaml:39:5: slogans[1]: Chinese or Japanese text '别' in the en file; "
+           "it belongs in a CJK language's file")
+
+
+def test_text_without_lang_and_cjk_in_english_elements_are_caught_in_the_html():
+    """The HTML audit names untagged text and CJK text inside lang="en"."""
+    html = '<html lang="en"><body><p>untagged</p><p lang="en">中文</p><p lang="zh-Hans">中文</p></body></html>'
+    with pytest.raises(LayoutError) as caught:
+        check_langs(html, "x")
+    assert caught.value.lines == ["x: text without a lang attribute in <p>: 'untagged'",
+                                  "x: Chinese or Japanese text in <p lang=\"en\">: '中文'"]
+
+
+def _document(body: str, tmp_path, css: str = ""):
+    html = f'<html lang="en"><body>{body}</body></html>'
+    style = ("@page { size: 100mm 60mm; margin: 5mm } html { font-family: 'Healthprint Noto Sans CJK'; "
+             "font-size: 12pt; color: #1a1a1a }" + css)
+    font_css, files = font_faces_css(html, tmp_path)
+    return lay_out(html, font_css + style, files, "test")
+
+
+def test_small_body_text_and_small_footnotes_are_errors(tmp_path):
+    """Handout body under 12 pt and footnotes under 8 pt, with measured and required sizes."""
+    document = _document('<p lang="en" style="font-size: 11pt">Body text</p>'
+                         '<div data-role="footnote"><p lang="en" style="font-size: 7pt">Footnote</p></div>'
+                         '<div data-role="footnote"><p lang="en" style="font-size: 8pt">Fine print</p></div>', tmp_path)
+    findings = preflight(document, "handout", FORMATS["handout"]["a4"], {}, "test")
+    assert findings.errors == ["test: page 1, <p> 'Body text': text 11.0 pt, needs ≥ 12 pt",
+                               "test: page 1, <p> 'Footnote': footnote 7.0 pt, needs ≥ 8 pt"]
+    assert findings.warnings == []
+
+
+def test_low_contrast_is_an_error_with_the_measured_ratio(tmp_path):
+    """Light grey on white fails 4.5:1; large bold text needs only 3:1."""
+    document = _document('<p lang="en" style="color: #999999">Pale</p>'
+                         '<p lang="en" style="color: #888888; font-size: 19pt">Large</p>', tmp_path)
+    findings = preflight(document, "leaflet", FORMATS["leaflet"]["a4"], {}, "test")
+    assert findings.errors == ["test: page 1, <p> 'Pale': contrast 2.8:1, needs ≥ 4.5:1"]
+
+
+def test_white_on_a_light_band_is_caught(scenario, run_cli, tmp_path):
+    """A campaign accent too light for white slogan text fails the build, naming page and element."""
+    content = scenario({"campaign.yaml": ('accent: "#C0262D"', 'accent: "#F08080"')})
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster",
+                           "--size", "a3", "--order", "zh-Hans+en", "-j", "1")
+    assert code == 2
+    assert ("stem-cell-safety poster-a3 zh-Hans+en: page 1, <p.primary> '健康无捷径，安全是第一张处方。': "
+            "contrast 2.6:1, needs ≥ 3.0:1") in err.splitlines()
+
+
+def test_required_content_is_checked_on_the_pages(tmp_path):
+    """A required item that is not printed is an error naming it."""
+    document = _document('<p lang="en">Published 25 November 2026</p>', tmp_path)
+    findings = preflight(document, "handout", FORMATS["handout"]["a4"],
+                         {"publication date (en)": "25 November 2026", "review date (en)": "25 November 2027"},
+                         "test")
+    assert findings.errors == ["test: required content missing: review date (en) ('25 November 2027')"]
+
+
+def test_poster_type_too_small_for_the_distance_is_a_warning(tmp_path):
+    """Posters: letter height against viewing distance is a warning, with the distance it fails."""
+    size = dataclasses.replace(FORMATS["poster"]["a3"], headline_distance=3, body_distance=1.5)
+    document = _document('<div data-role="headline"><h1 lang="en" style="font-size: 70pt">Head</h1></div>'
+                         '<p lang="en" style="font-size: 21pt">Body</p>', tmp_path,
+                         css="@page { size: 297mm 420mm }")
+    findings = preflight(document, "poster", size, {}, "test")
+    assert findings.errors == []
+    assert findings.warnings == ["test: page 1, <h1> 'Head': letters 18.1 mm high, needs ≥ 25.0 mm to read from 3 m",
+                                 "test: page 1, <p> 'Body': text 21.0 pt, needs ≥ 32 pt to read from 1.5 m"]
+
+
+def test_strict_turns_warnings_into_errors(monkeypatch, run_cli, tmp_path):
+    """Without --strict a warning is printed and the PDF written; with it the build fails, exit 2."""
+    monkeypatch.setitem(FORMATS["poster"], "a3", dataclasses.replace(FORMATS["poster"]["a3"], headline_distance=4))
+    args = ("--format", "poster", "--size", "a3", "--order", "en+zh-Hans", "-j", "1", "--out", str(tmp_path))
+    code, _, err = run_cli(*args)
+    assert code == 0
+    assert re.fullmatch(r"(warning: stem-cell-safety poster-a3 en\+zh-Hans: page 1, <h1\.\w+> '.+': letters "
+                        r"18\.1 mm high, needs ≥ 33\.3 mm to read from 4 m\n){2}", err)
+    code, out, err = run_cli(*args, "--strict", "--force")
+    assert code == 2
+    assert "FAILED (warnings, --strict)" in out
+    assert err.splitlines()[-1] == "Aborted with 2 layout errors."
