@@ -13,12 +13,12 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from . import embed
+from . import patches
 from .errors import LayoutError
 
-embed.install()
+patches.install()
 
-# WeasyPrint says this for every font when the system lacks libharfbuzz-subset; embed.py does that
+# WeasyPrint says this for every font when the system lacks libharfbuzz-subset; patches.py does that
 # subsetting with HarfBuzz anyway, so it is noise, not a problem with the output.
 _EXPECTED = ("Using fontTools instead of HarfBuzz-Subset",)
 

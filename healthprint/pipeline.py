@@ -108,4 +108,4 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
     findings = preflight(document, job.format, job.size, required_content(job), job.label)
     if findings.errors:
         raise LayoutError(findings.errors)
-    return Built(document.write_pdf(), findings.warnings)
+    return Built(document.write_pdf(pdf_variant="pdf/ua-1"), findings.warnings)
