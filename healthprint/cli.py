@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="build N PDFs at a time (default: one per CPU core)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("--strict", action="store_true", help="treat preflight warnings as errors")
+    parser.add_argument("--print", action="store_true", dest="print_variant",
+                        help="build the print variants: PDF/X-4, CMYK, 3 mm bleed (file names end in _print)")
+    parser.add_argument("--marks", action="store_true", help="with --print: add crop marks")
     return parser
 
 
@@ -78,7 +81,9 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
                                      f"available: {', '.join(sorted(LANGUAGES))}")
         orders = set(args.order)
     contents = [load_campaign(folder) for folder in _campaign_folders(args.content, _campaign_set(args))]
-    jobs = plan(contents, formats, sizes, orders)
+    if args.marks and not args.print_variant:
+        raise UsageError("--marks goes with --print")
+    jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks)
     if not jobs:
         raise UsageError("nothing to build: no campaign output matches the chosen format, size and order")
     return jobs

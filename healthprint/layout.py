@@ -59,14 +59,16 @@ def weasyprint_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def lay_out(html: str, css: str, font_files: list[Path], label: str) -> weasyprint.Document:
-    """Lay out `html`; raise LayoutError naming `label` if WeasyPrint warned about anything."""
-    fetcher = _OnlyTheseFiles(font_files)
-    fonts = FontConfiguration()
+def lay_out(html: str, css: str, files: list[Path], label: str) -> weasyprint.Document:
+    """Lay out `html`, reading only `files` (fonts, colour profile); raise LayoutError naming `label`
+    if WeasyPrint warned about anything."""
+    fetcher = _OnlyTheseFiles(files)
+    fonts, colour_profiles = FontConfiguration(), {}  # filled by the stylesheet's @font-face and @color-profile
     with weasyprint_warnings() as warnings:
-        stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts)
+        stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts,
+                                    color_profiles=colour_profiles)
         document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-            stylesheets=[stylesheet], font_config=fonts)
+            stylesheets=[stylesheet], font_config=fonts, color_profiles=colour_profiles)
     if warnings:
         raise LayoutError([f"{label}: {message}" for message in warnings])
     return document

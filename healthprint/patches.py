@@ -8,11 +8,18 @@
 2. Language tags. Tagged PDF (PDF/UA) gets a /Lang only on the document; screen readers need the
    language of each element too, so every structure element made for an HTML element with a `lang`
    carries it.
-3. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); it is derived from the
-   document's title and dates instead, so the same content gives the same bytes.
+3. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a fixed name-based id
+   is used instead, so the same content gives the same bytes.
+
+And one fix of its output: WeasyPrint draws crop marks as an SVG stroked in RGB black, which has no
+place in a CMYK PDF/X file; `marks_on_black_plate` moves them to the K plate (0/0/0/100).
 """
 
+import io
+import re
 import uuid
+
+import pikepdf
 
 import pydyf
 import uharfbuzz as hb
@@ -61,6 +68,25 @@ def _stable_uuid4():
     The document's own /ID (a hash of its content) still tells documents apart.
     """
     return uuid.uuid5(uuid.NAMESPACE_URL, "healthprint:pdf-x-document")
+
+
+_RGB_BLACK = re.compile(rb"(?<![\d.])0 0 0 (rg|RG)\b")
+
+
+def marks_on_black_plate(pdf: bytes) -> bytes:
+    """`pdf` with the RGB black of WeasyPrint's crop marks (form XObjects) set as CMYK black."""
+    document = pikepdf.open(io.BytesIO(pdf))
+    for page in document.pages:
+        for xobject in page.obj.get("/Resources", {}).get("/XObject", {}).values():
+            if xobject.get("/Subtype") != "/Form":
+                continue
+            content = xobject.read_bytes()
+            recoloured = _RGB_BLACK.sub(lambda m: b"0 0 0 1 " + (b"k" if m.group(1) == b"rg" else b"K"), content)
+            if recoloured != content:
+                xobject.write(recoloured)
+    output = io.BytesIO()
+    document.save(output, deterministic_id=True)  # an /ID from the content, as WeasyPrint's own
+    return output.getvalue()
 
 
 def install() -> None:

@@ -15,7 +15,8 @@ from .formats import FORMATS, Size
 from .check import check_langs, check_pages, check_slots, preflight
 from .errors import LayoutError
 from .layout import lay_out
-from .render import TEMPLATES, format_date, render_html, stylesheet
+from .patches import marks_on_black_plate
+from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
 from .text import tidy
 from .validate import CampaignContent
 
@@ -28,6 +29,8 @@ class Job:
     format: str
     size: Size
     langs: tuple[str, ...]
+    variant: str = "screen"   # "screen": tagged PDF/UA-1, RGB; "print": PDF/X-4, CMYK, bleed
+    crop_marks: bool = False  # print variant only
 
     @property
     def order(self) -> str:
@@ -36,17 +39,19 @@ class Job:
     @property
     def label(self) -> str:
         """How messages name this output: `stem-cell-safety handout-a4 zh-Hans+en`."""
-        return f"{self.content.campaign.id} {self.format}-{self.size.name} {self.order}"
+        suffix = "" if self.variant == "screen" else f" {self.variant}"
+        return f"{self.content.campaign.id} {self.format}-{self.size.name} {self.order}{suffix}"
 
     @property
     def filename(self) -> str:
         # Built only from validated ids (slug, known format, size and language codes): it can't leave the folder.
-        return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}.pdf"
+        suffix = "" if self.variant == "screen" else f"_{self.variant}"
+        return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}{suffix}.pdf"
 
 
 def inputs_digest(job: Job) -> str:
     """Fingerprint of everything that shapes a job's PDF: tool version, options, content, templates, fonts."""
-    digest = hashlib.sha256(f"{__version__}\0{job.label}\0".encode())
+    digest = hashlib.sha256(f"{__version__}\0{job.label}\0{job.crop_marks}\0".encode())
     for path in [*job.content.files, *sorted(TEMPLATES.rglob("*.*"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for font in FONTS:
@@ -55,7 +60,7 @@ def inputs_digest(job: Job) -> str:
 
 
 def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes: set[str] | None = None,
-         orders: set[str] | None = None) -> list[Job]:
+         orders: set[str] | None = None, variant: str = "screen", crop_marks: bool = False) -> list[Job]:
     """Every output the campaigns ask for, narrowed by the command line's choices."""
     jobs = []
     for content in contents:
@@ -68,7 +73,8 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
                 for langs in permutations(content.campaign.languages):
                     if orders and "+".join(langs) not in orders:
                         continue
-                    jobs.append(Job(content, output.format, FORMATS[output.format][size_name], langs))
+                    jobs.append(Job(content, output.format, FORMATS[output.format][size_name], langs,
+                                    variant, crop_marks))
     return jobs
 
 
@@ -98,14 +104,21 @@ def required_content(job: Job) -> dict[str, str]:
 def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
     """The finished PDF of `job` with its warnings, or a HealthprintError saying why not."""
     campaign = job.content.campaign
-    html = render_html(campaign, job.content.texts, job.format, job.size, job.langs)
+    html = render_html(campaign, job.content.texts, job.format, job.size, job.langs, job.variant == "print")
     css = stylesheet(job.format, job.size, campaign.colours)
+    files = []
+    if job.variant == "print":
+        css = print_stylesheet(css, campaign.colours, job.crop_marks)
+        files.append(CMYK_PROFILE)
     check_langs(html, job.label)
     font_css, font_files = font_faces_css(html + css, cache_dir, subset_first)
-    document = lay_out(html, font_css + "\n" + css, font_files, job.label)
+    document = lay_out(html, font_css + "\n" + css, font_files + files, job.label)
     check_slots(document, job.label)  # names the part that does not fit, so it goes first
     check_pages(document, job.size.pages, job.label)
     findings = preflight(document, job.format, job.size, required_content(job), job.label)
     if findings.errors:
         raise LayoutError(findings.errors)
+    if job.variant == "print":
+        pdf = document.write_pdf(pdf_variant="pdf/x-4")
+        return Built(marks_on_black_plate(pdf) if job.crop_marks else pdf, findings.warnings)
     return Built(document.write_pdf(pdf_variant="pdf/ua-1"), findings.warnings)

@@ -7,6 +7,7 @@ names a missing value fails the build instead of printing an empty string.
 
 import dataclasses
 import datetime
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -101,9 +102,44 @@ def environment() -> jinja2.Environment:
     return env
 
 
+CMYK_PROFILE = TEMPLATES / "print" / "default_cmyk.icc"
+BLEED_MM = 3
+_HEX = re.compile(r"#([0-9A-Fa-f]{6})\b")
+
+
+def device_cmyk(colour: str, ink: str) -> str:
+    """#RRGGBB as device-cmyk(): body ink prints as pure black (0/0/0/100), greys on the K plate alone."""
+    if colour.lower() == ink.lower():
+        return "device-cmyk(0 0 0 1)"
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    black = 1 - max(red, green, blue)
+    if black >= 1:
+        return "device-cmyk(0 0 0 1)"
+    cyan, magenta, yellow = ((1 - value - black) / (1 - black) for value in (red, green, blue))
+    return f"device-cmyk({cyan:.3f} {magenta:.3f} {yellow:.3f} {black:.3f})"
+
+
+def print_stylesheet(css: str, colours: Any, crop_marks: bool) -> str:
+    """The print variant of `css`: CMYK colours for press, 3 mm bleed, and the CMYK output intent."""
+    marks = "crop" if crop_marks else "none"
+    return (
+        f'@color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); components: c, m, y, k; }}\n'
+        + _HEX.sub(lambda match: device_cmyk(match.group(0), colours.ink), css)
+        # The page background (paper) is painted into the bleed, so it runs off the trimmed edge.
+        + f"@page {{ bleed: {BLEED_MM}mm; marks: {marks}; "
+        f"background: {device_cmyk(colours.paper, colours.ink)}; }}\n"
+    )
+
+
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
-                langs: tuple[str, ...]) -> str:
-    """The HTML of one output: `format_name` at `size`, languages in the order `langs`."""
+                langs: tuple[str, ...], print_colours: bool = False) -> str:
+    """The HTML of one output: `format_name` at `size`, languages in the order `langs`.
+
+    Icons are SVG, whose `currentColor` WeasyPrint can only resolve to an RGB colour: they get their
+    colour written out, in CMYK for the print variant.
+    """
+    accent = campaign.colours.accent
+    icon_colour = device_cmyk(accent, campaign.colours.ink) if print_colours else accent
     tidied = [map_texts(texts[lang], lambda text, lang=lang: tidy(text, lang)) for lang in langs]
     t = pair_up(tidied, langs)
     meta = Meta(
@@ -115,7 +151,7 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
     )
     template = environment().get_template(f"{format_name}.html")
-    return template.render(t=t, meta=meta, size=size, langs=langs, format=format_name,
+    return template.render(t=t, meta=meta, size=size, langs=langs, format=format_name, icon_colour=icon_colour,
                            outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
 
 
