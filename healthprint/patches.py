@@ -27,7 +27,9 @@ from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.pdf import metadata as weasyprint_metadata
 from weasyprint.pdf import tags as weasyprint_tags
 
-_DROP = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+# WeasyPrint's list, plus the vertical-writing metrics (vhea, vmtx, VORG): every text here is horizontal.
+_DROP = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ",
+         b"vhea", b"vmtx", b"VORG")
 _KEEP_IDS = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.NO_HINTING
 
 
