@@ -13,7 +13,7 @@ from tinycss2.color4 import parse_color
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
 from .errors import LayoutError
-from .text import HAN_KANA
+from .text import CJK_CHARACTER
 
 PX_TO_MM = 25.4 / 96  # WeasyPrint lays out in CSS px
 
@@ -99,7 +99,6 @@ def check_pages(document: weasyprint.Document, expected: int, label: str) -> Non
                            f"the text is too long for this format"])
 
 
-_CJK_CHARACTER = re.compile(f"[{HAN_KANA}]")
 _VOID = {"meta", "link", "br", "img", "path", "rect", "circle", "line", "polyline", "polygon"}
 
 
@@ -115,9 +114,13 @@ class _LangAudit(HTMLParser):
         if tag not in _VOID:
             self.stack.append((tag, dict(attrs).get("lang")))
 
+    def handle_startendtag(self, tag, attrs):
+        pass  # <path/> and friends open nothing that text could be in
+
     def handle_endtag(self, tag):
-        while self.stack and self.stack.pop()[0] != tag:
-            pass
+        if any(open_tag == tag for open_tag, _ in self.stack):
+            while self.stack.pop()[0] != tag:
+                pass
 
     def handle_data(self, data):
         tags = [tag for tag, _ in self.stack]
@@ -127,7 +130,7 @@ class _LangAudit(HTMLParser):
         snippet = data.strip()[:30]
         if not langs:
             self.problems.append(f"text without a lang attribute in <{tags[-1]}>: {snippet!r}")
-        elif langs[-1] == "en" and _CJK_CHARACTER.search(data):
+        elif langs[-1] == "en" and CJK_CHARACTER.search(data):
             self.problems.append(f"Chinese or Japanese text in <{tags[-1]} lang=\"en\">: {snippet!r}")
 
 

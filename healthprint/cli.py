@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .errors import HealthprintError, LayoutError, UsageError
+from .errors import ContentError, HealthprintError, LayoutError, UsageError
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .schema import LANGUAGES
@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--content", type=Path, default=Path("content"),
                         help="folder holding one sub-folder per campaign (default: content)")
     parser.add_argument("--out", type=Path, default=Path("out"), help="where PDFs go (default: out)")
-    parser.add_argument("--campaign", action="append", metavar="ID", help="only this campaign (repeatable)")
+    parser.add_argument("--campaign", action="append", metavar="FOLDER",
+                        help="only the campaign in this folder of --content (repeatable)")
     parser.add_argument("--format", action="append", metavar="NAME",
                         help=f"only this format: {', '.join(FORMATS)} (repeatable)")
     parser.add_argument("--size", action="append", metavar="SIZE", help="only this paper size, e.g. a4 (repeatable)")
@@ -80,7 +81,20 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
                     raise UsageError(f"--order {order!r}: unknown language code {code!r}; "
                                      f"available: {', '.join(sorted(LANGUAGES))}")
         orders = set(args.order)
-    contents = [load_campaign(folder) for folder in _campaign_folders(args.content, _campaign_set(args))]
+    contents, problems = [], []
+    for folder in _campaign_folders(args.content, _campaign_set(args)):
+        try:
+            contents.append(load_campaign(folder))
+        except ContentError as error:  # report every campaign's problems, then stop once
+            problems += error.problems
+    if problems:
+        raise ContentError(problems)
+    ids: dict[str, Path] = {}
+    for content in contents:
+        if content.campaign.id in ids:
+            raise UsageError(f"{ids[content.campaign.id]} and {content.folder} have the same id "
+                             f"{content.campaign.id!r}: their PDFs would overwrite each other")
+        ids[content.campaign.id] = content.folder
     if args.marks and not args.print_variant:
         raise UsageError("--marks goes with --print")
     jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks)
@@ -134,6 +148,8 @@ def run(argv: list[str]) -> int:
         return 0
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: is a file, not a folder")
     cache_dir = Path(os.environ.get("HEALTHPRINT_CACHE", ROOT / ".cache" / "fonts"))
 
     # The fingerprint of a PDF's inputs sits beside it; equal fingerprints mean equal bytes.

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from . import patches
 from .errors import LayoutError
@@ -65,10 +65,13 @@ def lay_out(html: str, css: str, files: list[Path], label: str) -> weasyprint.Do
     fetcher = _OnlyTheseFiles(files)
     fonts, colour_profiles = FontConfiguration(), {}  # filled by the stylesheet's @font-face and @color-profile
     with weasyprint_warnings() as warnings:
-        stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts,
-                                    color_profiles=colour_profiles)
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-            stylesheets=[stylesheet], font_config=fonts, color_profiles=colour_profiles)
+        try:
+            stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts,
+                                        color_profiles=colour_profiles)
+            document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+                stylesheets=[stylesheet], font_config=fonts, color_profiles=colour_profiles)
+        except FatalURLFetchingError as error:
+            raise LayoutError([f"{label}: {error.__cause__}"]) from error
     if warnings:
         raise LayoutError([f"{label}: {message}" for message in warnings])
     return document

@@ -82,10 +82,14 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlFile, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", "file not found")]
+    except OSError as error:
+        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", f"cannot be read ({error.strerror})")]
     except UnicodeDecodeError as error:
         return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", f"not UTF-8 text ({error.reason})")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", "YAML nested too deeply")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -97,6 +101,8 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlFile, list[Problem]]:
         return reader.file, [Problem(shown_as, None, None, "", "file is empty")]
     try:
         reader.file.data = reader.read(node, ())
+    except RecursionError:
+        reader.problems.append(Problem(shown_as, None, None, "", "nested too deeply"))
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "", f"YAML error: {error.problem}"))

@@ -8,8 +8,8 @@
 2. Language tags. Tagged PDF (PDF/UA) gets a /Lang only on the document; screen readers need the
    language of each element too, so every structure element made for an HTML element with a `lang`
    carries it.
-3. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a fixed name-based id
-   is used instead, so the same content gives the same bytes.
+3. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a name-based id from
+   the output's name is used instead, so the same content gives the same bytes.
 
 And one fix of its output: WeasyPrint draws crop marks as an SVG stroked in RGB black, which has no
 place in a CMYK PDF/X file; `marks_on_black_plate` moves them to the K plate (0/0/0/100).
@@ -18,6 +18,8 @@ place in a CMYK PDF/X file; `marks_on_black_plate` moves them to the K plate (0/
 import io
 import re
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 import pikepdf
 
@@ -64,12 +66,22 @@ def _build_box_tree_with_lang(box, parent, *args):
         yield structure
 
 
-def _stable_uuid4():
-    """WeasyPrint calls uuid4() only for the XMP DocumentID; a fixed name-based id keeps bytes stable.
+_document_name = ["healthprint"]  # the output being written; see document_name()
 
-    The document's own /ID (a hash of its content) still tells documents apart.
-    """
-    return uuid.uuid5(uuid.NAMESPACE_URL, "healthprint:pdf-x-document")
+
+@contextmanager
+def document_name(name: str) -> Iterator[None]:
+    """While a PDF is written, its XMP DocumentID is derived from `name` (e.g. the output's label)."""
+    _document_name.append(name)
+    try:
+        yield
+    finally:
+        _document_name.pop()
+
+
+def _stable_uuid4():
+    """WeasyPrint calls uuid4() only for the XMP DocumentID: a name-based id keeps the bytes stable."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"healthprint:{_document_name[-1]}")
 
 
 _RGB_BLACK = re.compile(rb"(?<![\d.])0 0 0 (rg|RG)\b")

@@ -6,6 +6,7 @@ load → validate (validate.py) → pre-process text (text.py) → render HTML (
 
 import hashlib
 from dataclasses import dataclass
+from html import unescape
 from itertools import permutations
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .formats import FORMATS, Size
 from .check import check_langs, check_pages, check_slots, preflight
 from .errors import LayoutError
 from .layout import lay_out
-from .patches import marks_on_black_plate
+from .patches import document_name, marks_on_black_plate
 from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
 from .text import tidy
 from .validate import CampaignContent
@@ -50,9 +51,10 @@ class Job:
 
 
 def inputs_digest(job: Job) -> str:
-    """Fingerprint of everything that shapes a job's PDF: tool version, options, content, templates, fonts."""
+    """Fingerprint of everything that shapes a job's PDF: code, options, content, templates, fonts."""
     digest = hashlib.sha256(f"{__version__}\0{job.label}\0{job.crop_marks}\0".encode())
-    for path in [*job.content.files, *sorted(TEMPLATES.rglob("*.*"))]:
+    code = sorted(Path(__file__).parent.glob("*.py"))  # the size table, generated CSS and checks live here
+    for path in [*job.content.files, *sorted(TEMPLATES.rglob("*.*")), *code]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for font in FONTS:
         digest.update(font_digest(font.path).encode())
@@ -111,7 +113,8 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
         css = print_stylesheet(css, campaign.colours, job.crop_marks)
         files.append(CMYK_PROFILE)
     check_langs(html, job.label)
-    font_css, font_files = font_faces_css(html + css, cache_dir, subset_first)
+    # The characters as printed: HTML escapes such as &#39; stand for characters the fonts must hold.
+    font_css, font_files = font_faces_css(unescape(html) + css, cache_dir, subset_first)
     document = lay_out(html, font_css + "\n" + css, font_files + files, job.label)
     check_slots(document, job.label)  # names the part that does not fit, so it goes first
     check_pages(document, job.size.pages, job.label)
@@ -119,6 +122,7 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
     if findings.errors:
         raise LayoutError(findings.errors)
     if job.variant == "print":
-        pdf = document.write_pdf(pdf_variant="pdf/x-4")
+        with document_name(job.label):
+            pdf = document.write_pdf(pdf_variant="pdf/x-4")
         return Built(marks_on_black_plate(pdf) if job.crop_marks else pdf, findings.warnings)
     return Built(document.write_pdf(pdf_variant="pdf/ua-1"), findings.warnings)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import Problem
+from .formats import FORMATS
 from .load import KeyPath, YamlFile
 
 LANGUAGES = {
@@ -23,7 +24,6 @@ LANGUAGES = {
 }
 CJK_LANGUAGES = {"zh-Hans", "zh-Hant", "ja"}
 
-FORMAT_SIZES = {"handout": ("a4", "a5"), "leaflet": ("a4",), "poster": ("a2", "a3")}
 
 
 
@@ -70,7 +70,7 @@ class EmergencyNumber:
 class OutputSpec:
     """One format to build, in the listed sizes."""
 
-    format: Literal["handout", "leaflet", "poster"] = doc("Which layout.")
+    format: Literal[tuple(FORMATS)] = doc("Which layout.")
     sizes: list[str] = doc("Paper sizes, from the format's size table.", items=(1, 5))
 
 
@@ -124,7 +124,6 @@ class Cause:
 @dataclass(frozen=True)
 class Causes:
     heading: str = doc("Heading over the possible causes.")
-    intro: str = doc("One sentence: what is known and what is not.")
     items: list[Cause] = doc("The three suspected causes, in the order of the icons: allergy, clot, drip.", items=(3, 3))
 
 
@@ -143,7 +142,6 @@ class Urgent:
 
 @dataclass(frozen=True)
 class Sources:
-    heading: str = doc("Heading over the sources.")
     reference_label: str = doc("Label before the scientific reference.")
     credit: str = doc("Credit to the source article.")
 
@@ -167,7 +165,8 @@ class Texts:
     points: Points = doc("The three core points.")
     causes: Causes = doc("The three suspected causes.")
     checklist: Checklist = doc("Questions to ask before any cell treatment.")
-    slogans: list[str] = doc("Warning slogans; the first is the poster's and the cover's.", items=(3, 6))
+    slogans: list[str] = doc("Warning slogans, 4 to 6: the first leads (poster, leaflet cover); the leaflet "
+                                 "prints the next three inside.", items=(4, 6))
     urgent: Urgent = doc("When and whom to call.")
     sources: Sources = doc("Reference and credit.")
     disclaimer: str = doc("Not medical advice; see a doctor.")
@@ -254,7 +253,8 @@ class Validator:
 
     def _mapping(self, value: Any, key: KeyPath) -> dict[str, str]:
         if not isinstance(value, dict) or not value:
-            self.fail(key, f"expected a mapping of names to text, got {_type_name(value)}")
+            got = "an empty mapping" if value == {} else _type_name(value)
+            self.fail(key, f"expected a mapping of names to text, got {got}")
             return {}
         return {name: self._text(item, key + (name,), None) for name, item in value.items()}
 

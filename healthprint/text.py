@@ -17,6 +17,7 @@ HAN_KANA = r"\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_ANY = HAN_KANA + r"\u3000-\u303f\uff00-\uffef"
 LATIN = r"A-Za-z0-9\u00c0-\u024f"
 
+CJK_CHARACTER = re.compile(f"[{HAN_KANA}]")  # a Han character or kana: text that needs a CJK `lang`
 _SPACE_RUN = re.compile(r"\s+")
 _CJK_GAP = re.compile(rf"(?<=[{CJK_ANY}])\s+(?=[{CJK_ANY}])")
 _HAN_THEN_LATIN = re.compile(rf"([{HAN_KANA}])\s*([{LATIN}])")

@@ -9,8 +9,9 @@ from typing import Any, Iterator
 from .errors import ContentError, Problem
 from .load import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
-from .schema import CJK_LANGUAGES, FORMAT_SIZES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths
-from .text import HAN_KANA, punctuation_slips
+from .formats import FORMATS
+from .schema import CJK_LANGUAGES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths
+from .text import CJK_CHARACTER, punctuation_slips
 
 CAMPAIGN_FILE = "campaign.yaml"
 REVIEW_YEARS = 3
@@ -40,22 +41,28 @@ def _strings(data: Any, key: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
 def _campaign_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
     """Rules that span several fields of campaign.yaml."""
     problems = []
-    for index, code in enumerate(campaign.languages):
+    for index, code in enumerate(campaign.languages or []):
         if code is not None and code not in LANGUAGES:
             problems.append(source.problem(("languages", index), f"unknown language code {code!r}; "
                                            f"available: {', '.join(sorted(LANGUAGES))}"))
-    if len(set(campaign.languages)) != len(campaign.languages):
+    if campaign.languages and len(set(campaign.languages)) != len(campaign.languages):
         problems.append(source.problem(("languages",), "the same language is listed twice"))
-    for index, output in enumerate(campaign.outputs):
+    for index, output in enumerate(campaign.outputs or []):
         if output is None or output.format is None:
             continue
-        for size_index, size in enumerate(output.sizes):
-            if size is not None and size not in FORMAT_SIZES[output.format]:
+        for size_index, size in enumerate(output.sizes or []):
+            if size is not None and size not in FORMATS[output.format]:
                 problems.append(source.problem(("outputs", index, "sizes", size_index),
                                                f"unknown size {size!r} for {output.format}; "
-                                               f"available: {', '.join(FORMAT_SIZES[output.format])}"))
+                                               f"available: {', '.join(FORMATS[output.format])}"))
+    regions = [call.region for call in campaign.emergency or [] if call is not None]
+    if len(set(regions)) != len(regions):
+        problems.append(source.problem(("emergency",), "the same region is listed twice"))
     if campaign.published and campaign.review_by:
-        latest = campaign.published.replace(year=campaign.published.year + REVIEW_YEARS)
+        try:
+            latest = campaign.published.replace(year=campaign.published.year + REVIEW_YEARS)
+        except ValueError:  # 29 February plus three years is 28 February
+            latest = campaign.published.replace(year=campaign.published.year + REVIEW_YEARS, day=28)
         if not campaign.published < campaign.review_by <= latest:
             problems.append(source.problem(("review_by",), f"must be after the publication date and at most "
                                            f"{REVIEW_YEARS} years after it (by {latest})"))
@@ -75,6 +82,13 @@ def _cross_language_problems(files: dict[str, YamlFile]) -> tuple[list[Problem],
         for other_lang, other in files.items():
             if other_lang == lang:
                 continue
+            for key in sorted(paths[lang] & paths[other_lang], key=str):
+                mine, theirs = _value_at(source.data, key), _value_at(other.data, key)
+                # Lists are paired item by item across languages: unequal lengths would drop text.
+                if (isinstance(mine, list) and isinstance(theirs, list) and len(mine) != len(theirs)
+                        and lang == next(iter(files))):
+                    problems.append(source.problem(key, f"{len(mine)} items here but {len(theirs)} in "
+                                                        f"{other.path}:{other.positions[key][0]}"))
             for key in sorted(paths[other_lang] - paths[lang], key=str):
                 # Report the top of a missing branch only, and only inside a mapping both files have.
                 if (key[:-1] in paths[lang] and key not in missing[lang] and is_field(Texts, key)
@@ -103,9 +117,6 @@ def _region_problems(campaign: Campaign, source: YamlFile, texts: Texts) -> list
     return problems
 
 
-_CJK_CHARACTER = re.compile(f"[{HAN_KANA}]")
-
-
 def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
     """Per-character checks of every text in a file, before any layout.
 
@@ -124,7 +135,7 @@ def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
                     break
         if lang in CJK_LANGUAGES:
             problems += [source.problem(key, slip) for slip in punctuation_slips(value)]
-        elif lang is not None and (found := _CJK_CHARACTER.search(value)):
+        elif lang is not None and (found := CJK_CHARACTER.search(value)):
             problems.append(source.problem(key, f"Chinese or Japanese text {found.group()!r} in the {lang} file; "
                                                 f"it belongs in a CJK language's file"))
     return problems
@@ -142,7 +153,7 @@ def load_campaign(folder: Path) -> CampaignContent:
         raise ContentError(problems)
     problems += _campaign_problems(meta, campaign) + _text_problems(meta, None)
 
-    languages = [code for code in campaign.languages if code in LANGUAGES]
+    languages = [code for code in campaign.languages or [] if code in LANGUAGES]
     files: dict[str, YamlFile] = {}
     for code in languages:
         source, read_problems = read_yaml(folder / f"{code}.yaml", str(folder / f"{code}.yaml"))

@@ -4,6 +4,9 @@ import os
 import tempfile
 from pathlib import Path
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)  # reading the umask means setting it; put it straight back
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step: readers see the old file or the new one, never a mix."""
@@ -12,6 +15,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp makes the file private (0600); a finished PDF gets the usual permissions.
+        os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

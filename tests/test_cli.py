@@ -1,7 +1,9 @@
 """The command line: listing, choosing, progress, exit codes, safe and atomic output."""
 
+import os
 import re
 
+import pypdf
 import pypdfium2 as pdfium
 
 from healthprint.pipeline import plan
@@ -104,3 +106,41 @@ def test_unchanged_outputs_are_skipped_until_something_changes(scenario, run_cli
                        encoding="utf-8")
     code, out, _ = run_cli(*args)
     assert "up to date" not in out and pdf.read_bytes() != first
+
+
+def test_two_campaigns_with_one_id_are_refused(scenario, run_cli):
+    """Two folders with the same campaign id would write the same files: a usage error, exit 2."""
+    content = scenario()
+    (content / "copy").mkdir()
+    for name in ("campaign.yaml", "zh-Hans.yaml", "en.yaml"):
+        (content / "copy" / name).write_bytes((content / "campaign" / name).read_bytes())
+    code, _, err = run_cli("--content", str(content), "--list")
+    assert (code, err) == (2, f"{content}/campaign and {content}/copy have the same id 'stem-cell-safety': "
+                              "their PDFs would overwrite each other\n")
+
+
+def test_out_must_be_a_folder(run_cli, tmp_path):
+    """--out naming a file is a usage error before anything is built."""
+    (tmp_path / "file").write_text("x")
+    code, _, err = run_cli("--format", "poster", "--out", str(tmp_path / "file"))
+    assert (code, err) == (2, f"--out {tmp_path / 'file'}: is a file, not a folder\n")
+
+
+def test_pdfs_are_readable_by_others(run_cli, tmp_path):
+    """Written PDFs get the usual permissions (umask), not the private mode of a temporary file."""
+    assert run_cli("--format", "poster", "--size", "a3", "--order", "en+zh-Hans", "--out", str(tmp_path))[0] == 0
+    mode = next(tmp_path.glob("*.pdf")).stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
+
+
+def test_escaped_characters_are_in_the_font_subset(scenario, run_cli, tmp_path):
+    """An apostrophe (escaped as &#39; in the HTML) is drawn from the project's font, not a system one."""
+    content = scenario({"en.yaml": ('heading: "Get help now"', 'heading: "Don\'t wait: get help"')})
+    code, _, _ = run_cli("--content", str(content), "--format", "poster", "--size", "a3", "--order", "en+zh-Hans",
+                         "--out", str(tmp_path))
+    assert code == 0
+    reader = pypdf.PdfReader(next(tmp_path.glob("*.pdf")))
+    fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert all("Healthprint-Noto-Sans-CJK" in name for name in fonts), fonts

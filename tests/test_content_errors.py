@@ -14,7 +14,7 @@ CASES = {
         ["{c}/en.yaml:3:1: incident.heading: missing here but present in {c}/zh-Hans.yaml:4"]),
     "key-only-in-other-language": (
         {"zh-Hans.yaml": ('  reference_label: "参考文献"\n', "")},
-        ["{c}/zh-Hans.yaml:48:1: sources.reference_label: missing here but present in {c}/en.yaml:50"]),
+        ["{c}/zh-Hans.yaml:47:1: sources.reference_label: missing here but present in {c}/en.yaml:48"]),
     "missing-key-in-campaign": (
         {"campaign.yaml": ('version: "1.0"\n', "")},
         ["{c}/campaign.yaml:2:1: version: missing key"]),
@@ -26,7 +26,7 @@ CASES = {
         ["{c}/campaign.yaml:5:1: version: expected text, got a number (1.1; put it in quotes to make it text)"]),
     "unknown-key": (
         {"en.yaml": ("disclaimer:", 'disclamer: "x"\ndisclaimer:')},
-        ["{c}/en.yaml:52:1: disclamer: unknown key; allowed here: causes, checklist, disclaimer, "
+        ["{c}/en.yaml:50:1: disclamer: unknown key; allowed here: causes, checklist, disclaimer, "
          "incident, labels, main_message, points, slogans, sources, title, urgent"]),
     "empty-text": (
         {"en.yaml": ('main_message: "Before any cell treatment, ask for proof and safety. Don’t bet on a “miracle.”"',
@@ -43,7 +43,7 @@ CASES = {
         ["{c}/campaign.yaml:24:17: outputs[2].sizes[1]: unknown size 'a1' for poster; available: a2, a3"]),
     "ascii-punctuation-in-chinese": (
         {"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康,不赌奇迹。"')},
-        ["{c}/zh-Hans.yaml:39:5: slogans[1]: ASCII ',' next to CJK text; use '，'"]),
+        ["{c}/zh-Hans.yaml:38:5: slogans[1]: ASCII ',' next to CJK text; use '，'"]),
     "yaml-alias": (
         {"en.yaml": ('title: "Stem-cell treatment: safety first"',
                      'title: &t "Stem-cell treatment: safety first"\nx: *t')},
@@ -52,6 +52,20 @@ CASES = {
         {"campaign.yaml": ("review_by: 2027-11-25", "review_by: 2030-11-25")},
         ["{c}/campaign.yaml:6:1: review_by: must be after the publication date and at most 3 years after it "
          "(by 2029-11-25)"]),
+    "list-lengths-differ-between-languages": (
+        {"en.yaml": ('    - "Can I ask my own doctor first?"\n', '    - "Can I ask my own doctor first?"\n    - "And a seventh?"\n')},
+        ["{c}/zh-Hans.yaml:29:3: checklist.items: 6 items here but 7 in {c}/en.yaml:29"]),
+    "too-few-slogans-for-the-leaflet": (
+        {"en.yaml": ('  - "Go for health. Don’t bet on miracles."\n', ""),
+         "zh-Hans.yaml": ('  - "追求健康，不赌奇迹。"\n', "")},
+        ["{c}/zh-Hans.yaml:36:1: slogans: expected 4 to 6 items, got 3",
+         "{c}/en.yaml:36:1: slogans: expected 4 to 6 items, got 3"]),
+    "missing-list-in-campaign": (
+        {"campaign.yaml": ("languages: [zh-Hans, en]        # the first is the default primary language\n", "")},
+        ["{c}/campaign.yaml:2:1: languages: missing key"]),
+    "language-file-is-a-folder": (
+        {},
+        ["{c}/en.yaml: cannot be read (Is a directory)"]),
     "bad-colour": (
         {"campaign.yaml": ('accent: "#C0262D"', 'accent: "red; background: url(x)"')},
         ["{c}/campaign.yaml:8:3: colours.accent: 'red; background: url(x)' is not allowed here; "
@@ -64,6 +78,9 @@ def test_bad_content_gives_exact_message_and_exit_2(name, scenario, run_cli, tmp
     """One scenario per kind of mistake; the message names file, line, column and key."""
     edits, expected = CASES[name]
     content = scenario(edits)
+    if name == "language-file-is-a-folder":
+        (content / "campaign" / "en.yaml").unlink()
+        (content / "campaign" / "en.yaml").mkdir()
     code, out, err = run_cli("--content", str(content), "--out", str(tmp_path / "out"))
     lines = [line.format(c=content / "campaign") for line in expected]
     noun = "content error" if len(lines) == 1 else "content errors"
@@ -80,3 +97,12 @@ def test_several_errors_are_all_reported_at_once(scenario, run_cli, tmp_path):
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path / "out"))
     assert code == 2
     assert err.splitlines()[-1] == "Aborted with 2 content errors."
+
+
+def test_leap_day_publication_is_reviewed_by_28_february(scenario, run_cli):
+    """A 29 February publication date does not crash the three-year rule."""
+    content = scenario({"campaign.yaml": ("published: 2026-11-25", "published: 2024-02-29")})
+    code, _, err = run_cli("--content", str(content), "--list")
+    assert (code, err.splitlines()[0]) == (
+        2, f"{content}/campaign/campaign.yaml:6:1: review_by: must be after the publication date and at most "
+           "3 years after it (by 2027-02-28)")

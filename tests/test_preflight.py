@@ -18,7 +18,7 @@ def test_missing_glyph_names_file_line_key_and_font(scenario, run_cli):
     code, _, err = run_cli("--content", str(content), "--list")
     assert code == 2
     assert err.splitlines() == [
-        f"{content}/campaign/zh-Hans.yaml:39: slogans[1]: U+1F600 '😀' has no glyph in NotoSansCJKjp-Regular",
+        f"{content}/campaign/zh-Hans.yaml:38: slogans[1]: U+1F600 '😀' has no glyph in NotoSansCJKjp-Regular",
         "Aborted with 1 content error."]
 
 
@@ -27,13 +27,14 @@ def test_chinese_text_in_the_english_file_is_an_error(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health. 别赌 miracles."')})
     code, _, err = run_cli("--content", str(content), "--list")
     assert (code, err.splitlines()[0]) == (
-        2, f"{content}/campaign/en.yaml:39:5: slogans[1]: Chinese or Japanese text '别' in the en file; "
+        2, f"{content}/campaign/en.yaml:38:5: slogans[1]: Chinese or Japanese text '别' in the en file; "
            "it belongs in a CJK language's file")
 
 
 def test_text_without_lang_and_cjk_in_english_elements_are_caught_in_the_html():
     """The HTML audit names untagged text and CJK text inside lang="en"."""
-    html = '<html lang="en"><body><p>untagged</p><p lang="en">中文</p><p lang="zh-Hans">中文</p></body></html>'
+    html = ('<html lang="en"><body><div lang="en"><svg><path d="M0"/></svg></div><p>untagged</p>'
+            '<p lang="en">中文</p><p lang="zh-Hans">中文</p></body></html>')
     with pytest.raises(LayoutError) as caught:
         check_langs(html, "x")
     assert caught.value.lines == ["x: text without a lang attribute in <p>: 'untagged'",
