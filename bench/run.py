@@ -7,7 +7,7 @@ Measures, and prints as one Markdown table:
   (d) in-process `build_pdf` per document: median of 3 calls, warm cache, import and loading excluded;
   (e) the size of every PDF of the full build;
   (f) with --before: the same A4 handout as (a) the way WeasyPrint does it on its own, with the full
-      Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (≈ 14 s).
+      Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (7–14 s).
 (a)-(c) report the median wall time of --repeat runs and the peak RSS of the build process; with
 parallel workers that is the largest single process (Linux's wait4 reports the maximum, not a sum).
 

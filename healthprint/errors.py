@@ -46,9 +46,6 @@ class ContentError(HealthprintError):
         lines = [str(p) for p in problems] + [f"Aborted with {len(problems)} {noun}."]
         super().__init__("\n".join(lines))
 
-    def __reduce__(self):  # rebuilt from its problems when it crosses from a worker process
-        return type(self), (self.problems,)
-
 
 class LayoutError(HealthprintError):
     """The content does not fit, or the laid-out PDF breaks a rule (glyphs, fonts, pages)."""

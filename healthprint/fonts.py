@@ -1,7 +1,7 @@
 """The project's fonts, and content-aware subsets of them made with HarfBuzz before layout.
 
-Laying out with the full 16 MB Noto Sans CJK OTFs makes WeasyPrint subset them itself (14 s a document
-without libharfbuzz-subset). A subset holding only the characters a document uses, made in ≈ 10 ms per
+Laying out with the full 16 MB Noto Sans CJK OTFs makes WeasyPrint subset them itself (7–14 s a
+document without libharfbuzz-subset). A subset holding only the characters a document uses, made in ≈ 10 ms per
 font, keeps every OpenType feature the languages need (`locl` for regional glyph forms among them).
 Subsets are cached on disk by font hash and character set, each with a checksum that must match.
 """

@@ -1,7 +1,7 @@
 """The size table: every format and paper size the tool can build, with identical keys per size.
 
-Templates never hard-code a size: they read these numbers, so A5 and A3 are the A4 and A2 designs
-scaled by table, not copies.
+Templates read these numbers rather than hard-coding sizes, so A5 and A3 are the A4 and A2 designs
+scaled by table, not copies. (The leaflet's fold geometry is fixed: its panel widths are below.)
 """
 
 from dataclasses import dataclass
@@ -22,14 +22,10 @@ class Size:
     body: float
     small: float        # credits, dates, footnotes (≥ 8 pt)
     neq: float          # the ≠ motif
-    slogans: int        # how many slogans the format prints (the first is the lead)
+    slogans: int        # how many slogans the format prints (the first is the lead; the leaflet: cover + 3 inside)
     page_plan: tuple[tuple[str, ...], ...] = ()  # handouts: the template's sections on each page
     headline_distance: float = 0  # posters: metres from which the headline must be read
     body_distance: float = 0      # posters: ... and the rest of the text but the footnotes
-
-    @property
-    def label(self) -> str:
-        return self.name.upper()
 
 
 FORMATS: dict[str, dict[str, Size]] = {
@@ -50,9 +46,9 @@ FORMATS: dict[str, dict[str, Size]] = {
     "poster": {
         # Headline cap height ≥ 25 mm on A2 (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
         "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=32, small=14,
-                   neq=120, slogans=1, headline_distance=3, body_distance=1.5),
+                   neq=76, slogans=1, headline_distance=3, body_distance=1.5),
         "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=22, small=10,
-                   neq=85, slogans=1, headline_distance=2, body_distance=1),
+                   neq=53, slogans=1, headline_distance=2, body_distance=1),
     },
 }
 

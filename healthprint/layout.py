@@ -1,7 +1,8 @@
 """Step 5 of the pipeline: lay the HTML out with WeasyPrint.
 
-WeasyPrint may only read the font subsets we made: content can never make it open another local
-file or a URL. Its warnings (an ignored CSS rule, a glyph no font has) fail the build.
+WeasyPrint may only read the font subsets we made and the colour profile: content can never make it
+open another local file or a URL. Its warnings (an ignored CSS rule, a glyph no font has) fail the
+build; a character our fonts lack is caught earlier, by the glyph check on the content.
 """
 
 import logging

@@ -1,4 +1,4 @@
-"""The three places where WeasyPrint 70 needs help, each replacing one private function of it
+"""Three places where WeasyPrint 70 needs help, each replacing one private function of it
 (weasyprint is pinned to 70.0 for this reason; tests cover each):
 
 1. Font embedding. WeasyPrint trims each embedded font to the glyphs the pages use. Without the system

@@ -151,7 +151,7 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
     )
     template = environment().get_template(f"{format_name}.html")
-    return template.render(t=t, meta=meta, size=size, langs=langs, format=format_name, icon_colour=icon_colour,
+    return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
                            outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
 
 

@@ -25,8 +25,6 @@ LANGUAGES = {
 CJK_LANGUAGES = {"zh-Hans", "zh-Hant", "ja"}
 
 
-
-
 @dataclass(frozen=True)
 class Form:
     """A pattern some text must match, and how to say it to a person."""

@@ -61,7 +61,7 @@ CASES = {
         ["{c}/zh-Hans.yaml:36:1: slogans: expected 4 to 6 items, got 3",
          "{c}/en.yaml:36:1: slogans: expected 4 to 6 items, got 3"]),
     "missing-list-in-campaign": (
-        {"campaign.yaml": ("languages: [zh-Hans, en]        # the first is the default primary language\n", "")},
+        {"campaign.yaml": ("languages: [zh-Hans, en]        # built in both orders: zh-Hans+en and en+zh-Hans\n", "")},
         ["{c}/campaign.yaml:2:1: languages: missing key"]),
     "language-file-is-a-folder": (
         {},
