@@ -6,6 +6,7 @@ load → validate (validate.py) → pre-process text (text.py) → render HTML (
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from itertools import permutations
 from pathlib import Path
@@ -50,15 +51,26 @@ class Job:
         return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}{suffix}.pdf"
 
 
-def inputs_digest(job: Job) -> str:
-    """Fingerprint of everything that shapes a job's PDF: code, options, content, templates, fonts."""
-    digest = hashlib.sha256(f"{__version__}\0{job.label}\0{job.crop_marks}\0".encode())
-    code = sorted(Path(__file__).parent.glob("*.py"))  # the size table, generated CSS and checks live here
-    for path in [*job.content.files, *sorted(TEMPLATES.rglob("*.*")), *code]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for font in FONTS:
-        digest.update(font_digest(font.path).encode())
+def _files_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@cache
+def _tool_digest() -> str:
+    """What every output shares: the code (size table, generated CSS, checks), templates and fonts.
+    Read once a run, not once per output."""
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    fonts = "".join(font_digest(font.path) for font in FONTS)
+    return f"{__version__}:{_files_digest(sorted(TEMPLATES.rglob('*.*')) + code)}:{fonts}"
+
+
+def inputs_digest(job: Job) -> str:
+    """Fingerprint of everything that shapes a job's PDF: code, templates, fonts, options, content."""
+    key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{_files_digest(list(job.content.files))}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes: set[str] | None = None,

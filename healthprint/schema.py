@@ -10,7 +10,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from .errors import Problem
 from .formats import FORMATS
@@ -294,13 +294,17 @@ def is_field(kind: Any, key: KeyPath) -> bool:
     return True
 
 
-def key_paths(data: Any, key: KeyPath = ()) -> set[KeyPath]:
-    """Every key path in plain YAML data; list items count by index."""
-    paths = {key}
+def walk(data: Any, key: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    """Every (key path, value) in plain YAML data, the whole tree first; list items count by index."""
+    yield key, data
     if isinstance(data, dict):
         for name, value in data.items():
-            paths |= key_paths(value, key + (name,))
+            yield from walk(value, key + (name,))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            paths |= key_paths(value, key + (index,))
-    return paths
+            yield from walk(value, key + (index,))
+
+
+def key_paths(data: Any) -> set[KeyPath]:
+    """Every key path in plain YAML data."""
+    return {key for key, _ in walk(data)}

@@ -10,7 +10,7 @@ from .errors import ContentError, Problem
 from .load import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
 from .formats import FORMATS
-from .schema import CJK_LANGUAGES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths
+from .schema import CJK_LANGUAGES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths, walk
 from .text import CJK_CHARACTER, punctuation_slips
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -27,15 +27,8 @@ class CampaignContent:
     files: tuple[Path, ...]
 
 
-def _strings(data: Any, key: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(data, str):
-        yield key, data
-    elif isinstance(data, dict):
-        for name, value in data.items():
-            yield from _strings(value, key + (name,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, key + (index,))
+def _strings(data: Any) -> Iterator[tuple[KeyPath, str]]:
+    return ((key, value) for key, value in walk(data) if isinstance(value, str))
 
 
 def _campaign_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
