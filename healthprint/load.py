@@ -3,6 +3,7 @@
 Positions let every later error say `FILE:LINE:COL: key.path: message`.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,19 @@ KeyPath = tuple[str | int, ...]
 
 
 def format_key(path: KeyPath) -> str:
-    """`('points', 'items', 2, 'text')` → `points.items[2].text`."""
+    """`('points', 'items', 1, 'text')` → `points.items[2].text`: items are counted from 1, as people do."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+_KEY_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def parse_key(text: str) -> KeyPath:
+    """The inverse of format_key: `points.items[2].text` → `('points', 'items', 1, 'text')`."""
+    return tuple(int(number) - 1 if number else name for number, name in _KEY_PART.findall(text))
 
 
 @dataclass

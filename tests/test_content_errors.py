@@ -34,16 +34,16 @@ CASES = {
         ["{c}/en.yaml:2:1: main_message: empty text"]),
     "unknown-language-code": (
         {"campaign.yaml": ("languages: [zh-Hans, en]", "languages: [zh-Hans, fr]")},
-        ["{c}/campaign.yaml:3:22: languages[1]: unknown language code 'fr'; available: en, ja, zh-Hans, zh-Hant"]),
+        ["{c}/campaign.yaml:3:22: languages[2]: unknown language code 'fr'; available: en, ja, zh-Hans, zh-Hant"]),
     "unknown-format": (
         {"campaign.yaml": ("  - format: poster", "  - format: flyer")},
-        ["{c}/campaign.yaml:23:5: outputs[2].format: unknown value 'flyer'; available: handout, leaflet, poster"]),
+        ["{c}/campaign.yaml:23:5: outputs[3].format: unknown value 'flyer'; available: handout, leaflet, poster"]),
     "unknown-size": (
         {"campaign.yaml": ("    sizes: [a2, a3]", "    sizes: [a2, a1]")},
-        ["{c}/campaign.yaml:24:17: outputs[2].sizes[1]: unknown size 'a1' for poster; available: a2, a3"]),
+        ["{c}/campaign.yaml:24:17: outputs[3].sizes[2]: unknown size 'a1' for poster; available: a2, a3"]),
     "ascii-punctuation-in-chinese": (
         {"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康,不赌奇迹。"')},
-        ["{c}/zh-Hans.yaml:38:5: slogans[1]: ASCII ',' next to CJK text; use '，'"]),
+        ["{c}/zh-Hans.yaml:38:5: slogans[2]: ASCII ',' next to CJK text; use '，'"]),
     "yaml-alias": (
         {"en.yaml": ('title: "Stem-cell treatment: safety first"',
                      'title: &t "Stem-cell treatment: safety first"\nx: *t')},
