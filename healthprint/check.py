@@ -1,102 +1,302 @@
 """Step 5b of the pipeline: checks on the rendered HTML and the laid-out pages, before anything is written.
 
-Each check raises LayoutError with one line per failure, naming the output, the page and the part.
+Each check reports one line per failure, naming the output, the page or panel and the YAML key or part.
 """
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Iterator
 
 import weasyprint
 from tinycss2.color4 import parse_color
-from weasyprint.formatting_structure.boxes import LineBox, TextBox
+from weasyprint.formatting_structure.boxes import (BlockBox, FlexContainerBox, GridContainerBox, InlineBlockBox,
+                                                   InlineBox, LineBox, MarginBox, ReplacedBox, TableCellBox,
+                                                   TextBox)
+from weasyprint.stacking import StackingContext
 
-from .errors import LayoutError
+from .errors import LayoutError, Problem
+from .load import parse_key
 from .text import CJK_CHARACTER
 
 PX_TO_MM = 25.4 / 96  # WeasyPrint lays out in CSS px
 
 
-def _boxes(box) -> Iterator:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child)
+_EDGE = 0.5  # px: WeasyPrint's rounding, not overflow
+_SPACE = re.compile(r"\s+")
+# Boxes that paint their own background when their stacking context is drawn (WeasyPrint's draw.py).
+_OWN_BACKGROUND = (BlockBox, MarginBox, InlineBlockBox, TableCellBox, FlexContainerBox, GridContainerBox,
+                   ReplacedBox)
 
 
-def _content_bottom(box) -> float:
-    bottom = box.content_box_y()
-    for child in getattr(box, "children", ()):
-        bottom = max(bottom, child.position_y + child.margin_height(), _content_bottom(child))
-    return bottom
+def _paint_order(page_box) -> tuple[dict[int, int], list[tuple[int, object]]]:
+    """The order in which WeasyPrint paints a page: each text box's place among the text boxes, and
+    every box with a background with the number of text boxes painted before it.
 
+    It follows WeasyPrint's own stacking contexts (CSS 2 appendix E), so a positioned band painted
+    after the text beside it (the leaflet's slogan band) is known to cover that text.
+    """
+    texts: dict[int, int] = {}
+    backgrounds: list[tuple[int, object]] = []
 
-def _line_bottoms(box) -> Iterator[float]:
-    for descendant in _boxes(box):
-        if isinstance(descendant, LineBox):
-            yield descendant.position_y + descendant.height
+    def background(box):
+        if getattr(box, "background", None) is not None:
+            backgrounds.append((len(texts), box))
 
-
-def _parts(box) -> Iterator:
-    """The outermost boxes inside `box` whose element names a part of the layout (`data-part`)."""
-    for child in getattr(box, "children", ()):
-        element = getattr(child, "element", None)
-        if element is not None and element.get("data-part") and child.element is not box.element:
-            yield child
+    def inline(box):
+        if isinstance(box, StackingContext):
+            context(box)
+        elif isinstance(box, TextBox):
+            texts[id(box)] = len(texts)
         else:
-            yield from _parts(child)
+            background(box)
+            if isinstance(box, (InlineBox, LineBox)):
+                for child in box.children:
+                    inline(child)
+
+    def blocks(tree):
+        for block, children in tree.items():
+            if block.children and isinstance(block.children[-1], LineBox):
+                for child in block.children:
+                    inline(child)
+            blocks(children)
+
+    def context(stacking):
+        box = stacking.box
+        if isinstance(box, _OWN_BACKGROUND):
+            background(box)
+        for child in stacking.negative_z_contexts:
+            context(child)
+        for block in stacking.block_level_boxes:
+            background(block)
+        for child in stacking.float_contexts:
+            context(child)
+        if isinstance(box, InlineBox):
+            inline(box)
+        blocks({box: stacking.blocks_and_cells})
+        for child in stacking.zero_z_contexts + stacking.positive_z_contexts:
+            context(child)
+
+    context(StackingContext.from_page(page_box))
+    return texts, backgrounds
+
+
+@dataclass(frozen=True)
+class _Place:
+    """What the HTML says about an element: the YAML key of its text, its part and its slot."""
+
+    key: str        # `en:points.items[2].text`, "" for text the template adds
+    part: str       # data-part around it
+    slot: object    # the element of its slot (data-slot), None outside any
+
+
+def _places(body) -> tuple[dict[int, _Place], list[tuple[object, int]]]:
+    """Every element inside <body> with its place, and the elements that hold text with the number of
+    characters (without spaces) they hold. SVG (a namespaced tag) is drawn, not laid out as text: its
+    <title> is alt text."""
+    places: dict[int, _Place] = {}
+    holders: list[tuple[object, int]] = []
+
+    def visit(element, place):
+        slot = element if element.get("data-slot") is not None else place.slot
+        place = _Place(element.get("data-key", place.key), element.get("data-part", place.part), slot)
+        places[id(element)] = place
+        # Text boxes are made for an element's own text and the text after each of its children.
+        own = (element.text or "") + "".join(child.tail or "" for child in element)
+        if count := len(_SPACE.sub("", own)):
+            holders.append((element, count))
+        for child in element:
+            if isinstance(child.tag, str) and not child.tag.startswith("{"):  # comments have no str tag
+                visit(child, place)
+
+    visit(body, _Place("", "", None))
+    return places, holders
+
+
+def _slot_name(slot, page: int) -> str:
+    """`page 2` for a page slot or text outside any slot; `inside panel 2`, `flap panel` for a panel."""
+    name = slot.get("data-slot") if slot is not None else "page"
+    if name == "page":
+        return f"page {page}"
+    kind, _, number = name.partition("-")
+    return f"{kind} panel {number}".rstrip()
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Text of one slot that does not fit, for one reason: what to tell, and what a draft outlines."""
+
+    message: str
+    outlines: list[tuple[int, float, float, float, float]]  # (page index, x, y, width, height) in CSS px
 
 
 @dataclass
-class _Overflow:
-    page: int
+class _Failure:
+    """The failing text of one slot for one reason, collected while the pages are walked."""
+
+    reason: str     # "over" (past the slot's edge, or on a later page), "wide", "covered", "dropped"
     slot: str
-    part: str = ""
-    mm: float = 0.0
-    lines: int = 0
+    place: _Place   # of the first failing text that has a key (of the first one, if none has)
+    text: str
+    cover: str = ""
+    over: dict[int, float] = field(default_factory=dict)  # px past the edge, by page
+    lines: set[int] = field(default_factory=set)
+    characters: int = 0
+    outlines: dict[tuple[int, int], tuple[float, ...]] = field(default_factory=dict)  # (page, line): x0 y0 x1 y1
 
-    def describe(self, label: str) -> str:
-        where = self.part if self.slot == "page" else f"{self.slot} panel, {self.part}".rstrip(", ")
-        noun = "line" if self.lines == 1 else "lines"
-        return f"{label}: page {self.page}, {where or self.slot}: {self.mm:.0f} mm over ({self.lines} {noun})"
+    def add(self, place: _Place, text: str, page: int, line: object, rect: tuple[float, ...], over: float,
+            characters: int) -> None:
+        if place.key and not self.place.key:
+            self.place, self.text = place, text
+        self.over[page] = max(self.over.get(page, 0.0), over)
+        self.lines.add(id(line))
+        self.characters += characters
+        old = self.outlines.get((page, id(line)), rect)
+        self.outlines[page, id(line)] = (min(rect[0], old[0]), min(rect[1], old[1]),
+                                         max(rect[2], old[2]), max(rect[3], old[3]))
+
+    def misfit(self, sources: dict, output: str, label: str, longest: str) -> Misfit:
+        """The message and outlines. `longest`: the key of the slot's longest text, named as a place to
+        cut when it is not the failing text (one text grown too long pushes the others out)."""
+        mm = max(1, round(sum(self.over.values()) * PX_TO_MM))
+        lines = f"{len(self.lines)} line" + ("" if len(self.lines) == 1 else "s")
+        amount = {
+            "over": f"{mm} mm over ({lines})",
+            "covered": f"{mm} mm over ({lines}, hidden under the {self.cover})",
+            "wide": f"{mm} mm too wide ({lines})",
+            "dropped": "left out by the layout (not printed)",
+        }[self.reason]
+        told = f"{amount} — cut about {-(-self.characters // 5) * 5} characters"
+        if self.reason != "wide" and longest and longest != self.place.key:
+            place = _locate(sources, longest)
+            told += (f" (the longest text {'on this page' if self.slot.startswith('page') else 'in this panel'}: "
+                     f"{place.file}:{place.line}:{place.column} {place.key})")
+        if self.place.key:
+            message = str(_locate(sources, self.place.key, f"{output}, {self.slot}: {told}"))
+        else:  # text the template adds (a mark, a separator): name the part around it
+            where = ", ".join(filter(None, (self.slot, self.place.part)))
+            message = f"{label}: {where}, {self.text[:24]!r}: {told}"
+        return Misfit(message, [(page, x0, y0, x1 - x0, y1 - y0)
+                                for (page, _), (x0, y0, x1, y1) in self.outlines.items()])
 
 
-def check_slots(document: weasyprint.Document, label: str) -> None:
-    """Fixed-size slots (`data-slot`: a handout or poster page, a leaflet panel) must hold their content.
+def _locate(sources: dict, data_key: str, message: str = "") -> Problem:
+    """Where a `data-key` (`en:points.items[2].text`) stands in the campaign's YAML files."""
+    file, key = data_key.split(":", 1)
+    return sources[file].problem(parse_key(key), message)
 
-    Overflow shows up two ways in WeasyPrint's boxes: content below the slot's bottom edge, or the
-    slot split across pages with its rest on the next page. Both count; the message names the part
-    (`data-part`) that crosses the edge, how far in mm and how many lines of text are beyond it.
+
+def _texts(box, line=None, slot=None, found=None) -> list[tuple]:
+    """Every text box under `box`, with its line box and the outermost box of its slot."""
+    found = [] if found is None else found
+    element = getattr(box, "element", None)
+    # Line and anonymous boxes inside a slot share its element: the outermost box is the slot.
+    if element is not None and element.get("data-slot") is not None and (slot is None or slot.element is not element):
+        slot = box
+    if isinstance(box, TextBox):
+        found.append((box, line, slot))
+        return found
+    if isinstance(box, LineBox):
+        line = box
+    for child in getattr(box, "children", ()):
+        _texts(child, line, slot, found)
+    return found
+
+
+def check_fit(document: weasyprint.Document, sources: dict, output: str, label: str) -> list[Misfit]:
+    """Every text of the HTML laid out, inside its slot and not painted over.
+
+    A slot (`data-slot`: a handout or poster page, a leaflet panel) has a fixed size; text outside any
+    slot must stay on the page. Text fails when it is below (or above) its slot's content box or on a
+    later page than the slot began, wider than the box (a word that cannot break), under a box with a
+    background that is painted after it (the leaflet's absolutely placed slogan band), or missing from
+    the laid-out boxes altogether (WeasyPrint can drop the rest of a float that does not fit). The
+    characters of each element's text in the HTML are compared with those of its text boxes.
+
+    One message per slot and reason (per text for a word too wide) names the YAML file, line, column
+    and key (`data-key`) of the first failing text, `output` and the slot, how far it is over and about
+    how many characters to cut: those of the failing lines.
     """
-    overflows: dict[int, _Overflow] = {}  # by slot element
-    for number, page in enumerate(document.pages, 1):
-        on_this_page = set()
-        for box in _boxes(page._page_box):
-            element = getattr(box, "element", None)
-            # Line and anonymous boxes inside a slot share its element: only the outermost box counts.
-            if element is None or element.get("data-slot") is None or id(element) in on_this_page:
+    root = next(box.element for box in document.pages[0]._page_box.children if box.is_for_root_element)
+    places, holders = _places(root.find("body"))
+    nowhere = _Place("", "", None)
+    failures: dict[tuple, _Failure] = {}
+    first_page: dict[object, int] = {}                   # slot → index of the page its first box is on
+    slot_boxes: dict[object, tuple[int, tuple[float, ...]]] = {}  # slot → page and content box, first page
+    laid: dict[int, int] = {}                           # element → characters laid out (without spaces)
+    keyed: dict[object, dict[str, int]] = {}             # slot → characters of each key's text in it
+
+    def failure(reason: str, slot: object, place: _Place, text: str, cover: str = "") -> _Failure:
+        group = (slot, reason, place.key or text) if reason == "wide" else (slot, reason)
+        if group not in failures:
+            name = _slot_name(place.slot, first_page.get(slot, 0) + 1)
+            failures[group] = _Failure(reason, name, place, text, cover)
+        return failures[group]
+
+    for index, page in enumerate(document.pages):
+        painted, backgrounds = _paint_order(page._page_box)
+        for box, line, slot_box in _texts(page._page_box):
+            text = box.text.strip()
+            if not text:
                 continue
-            on_this_page.add(id(element))
-            first = id(element) not in overflows
-            if first:
-                overflows[id(element)] = _Overflow(number, element.get("data-slot"))
-            edge = box.content_box_y() + box.height if first else box.content_box_y()
-            overflow = overflows[id(element)]
-            overflow.mm += max(0.0, _content_bottom(box) - edge) * PX_TO_MM
-            overflow.lines += sum(bottom > edge + 0.5 for bottom in _line_bottoms(box))
-            if not overflow.part:
-                crossing = [p for p in _parts(box) if _content_bottom(p) > edge + 0.5 or not first]
-                overflow.part = crossing[0].element.get("data-part") if crossing else ""
-    problems = [o.describe(label) for o in overflows.values() if o.mm > 0.5]
-    if problems:
-        raise LayoutError(problems)
+            if "::" not in box.element_tag:  # generated content is not in the HTML
+                laid[id(box.element)] = laid.get(id(box.element), 0) + len(_SPACE.sub("", text))
+            place = places.get(id(box.element), nowhere)
+            area = slot_box or page._page_box
+            slot = area.element if slot_box else ("page", index)
+            left, top = area.content_box_x(), area.content_box_y()
+            right, bottom = left + area.width, top + area.height
+            first_page.setdefault(slot, index)
+            if place.key:
+                in_slot = keyed.setdefault(slot, {})
+                in_slot[place.key] = in_slot.get(place.key, 0) + len(text)
+            slot_boxes.setdefault(slot, (index, (left, top, right, bottom)))
+            line = line or box
+            rect = (box.position_x, max(box.position_y, line.position_y), box.position_x + box.width,
+                    min(box.position_y + box.height, line.position_y + line.height))
+            x0, y0, x1, y1 = rect
+            if first_page[slot] < index:
+                failure("over", slot, place, text).add(place, text, index, line, rect, y1 - top, len(text))
+            elif y1 > bottom + _EDGE or y0 < top - _EDGE:
+                failure("over", slot, place, text).add(place, text, index, line, rect,
+                                                       max(y1 - bottom, top - y0), len(text))
+            elif x1 > right + _EDGE or x0 < left - _EDGE:
+                over = max(x1 - right, left - x0)
+                failure("wide", slot, place, text).add(place, text, index, line, rect, over,
+                                                       math.ceil(len(text) * over / (x1 - x0)))
+            else:
+                order = painted.get(id(box), len(painted))
+                cover = next((b for after, b in backgrounds if after > order and _overlap(b, rect)), None)
+                if cover is not None:
+                    name = places.get(id(cover.element), nowhere).part or cover.element_tag
+                    failure("covered", slot, place, text, name).add(place, text, index, line, rect,
+                                                                     y1 - cover.border_box_y(), len(text))
+    for element, count in holders:
+        missing = count - laid.get(id(element), 0)
+        if missing > 0:
+            place = places[id(element)]
+            slot = place.slot if place.slot is not None else ("page", 0)
+            text = _SPACE.sub(" ", (element.text or "").strip()) or element.tag
+            dropped = failure("dropped", slot, place, text)
+            page, (x0, y0, x1, y1) = slot_boxes.get(slot, (0, (0, 0, 0, 0)))
+            dropped.add(place, text, page, element, (x0, y0, x1, y1), 0, missing)
+    return [failure.misfit(sources, output, label, max(keyed.get(group[0], {"": 0}).items(), key=lambda k: k[1])[0])
+            for group, failure in failures.items()]
 
 
-def check_pages(document: weasyprint.Document, expected: int, label: str) -> None:
+def _overlap(box, rect: tuple[float, ...]) -> bool:
+    """Whether the border box of `box` overlaps `rect` (x0, y0, x1, y1) by more than rounding."""
+    x0, y0 = box.border_box_x(), box.border_box_y()
+    x1, y1 = x0 + box.border_width(), y0 + box.border_height()
+    return min(x1, rect[2]) - max(x0, rect[0]) > _EDGE and min(y1, rect[3]) - max(y0, rect[1]) > _EDGE
+
+
+def check_pages(document: weasyprint.Document, expected: int, label: str) -> list[str]:
     """Each format has a fixed page count: more pages means the content overflowed."""
     if len(document.pages) != expected:
-        raise LayoutError([f"{label}: {len(document.pages)} pages, expected {expected}: "
-                           f"the text is too long for this format"])
+        return [f"{label}: {len(document.pages)} pages, expected {expected}: the text is too long for this format"]
+    return []
 
 
 _VOID = {"meta", "link", "br", "img", "path", "rect", "circle", "line", "polyline", "polygon"}

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--print", action="store_true", dest="print_variant",
                         help="build the print variants: PDF/X-4, CMYK, 3 mm bleed (file names end in _print)")
     parser.add_argument("--marks", action="store_true", help="with --print: add crop marks")
+    parser.add_argument("--draft", action="store_true",
+                        help="when text does not fit, write the PDF anyway as <name>_DRAFT.pdf, marked as a draft "
+                             "with the text that does not fit outlined (the build still fails)")
     return parser
 
 
@@ -107,17 +110,18 @@ def _campaign_set(args: argparse.Namespace) -> set[str] | None:
     return set(args.campaign) if args.campaign else None
 
 
-def _timed_build(job: Job, cache_dir: Path) -> tuple[Built | HealthprintError, float]:
+def _timed_build(job: Job, cache_dir: Path, draft: bool) -> tuple[Built | HealthprintError, float]:
     """Build one PDF; a known failure is returned, not raised, so the other outputs still get built."""
     started = time.perf_counter()
     try:
-        result = build_pdf(job, cache_dir)
+        result = build_pdf(job, cache_dir, draft=draft)
     except HealthprintError as error:
         result = error
     return result, time.perf_counter() - started
 
 
-def _build_all(jobs: list[Job], cache_dir: Path, workers: int) -> Iterator[tuple[Built | HealthprintError, float]]:
+def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
+               draft: bool) -> Iterator[tuple[Built | HealthprintError, float]]:
     """Results in job order, from a pool of worker processes when there is more than one job and core.
 
     Each output is built independently from the same inputs, so the bytes are those of a serial build.
@@ -125,11 +129,11 @@ def _build_all(jobs: list[Job], cache_dir: Path, workers: int) -> Iterator[tuple
     """
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield _timed_build(job, cache_dir)
+            yield _timed_build(job, cache_dir, draft)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)) as pool:
-        yield from pool.map(_timed_build, jobs, [cache_dir] * len(jobs))
+        yield from pool.map(_timed_build, jobs, [cache_dir] * len(jobs), [draft] * len(jobs))
 
 
 def _up_to_date(out: Path, filename: str, digest: str) -> bool:
@@ -156,7 +160,7 @@ def run(argv: list[str]) -> int:
     digests = {job.filename: inputs_digest(job) for job in jobs}
     stale = [job for job in jobs if args.force or not _up_to_date(args.out, job.filename, digests[job.filename])]
     stale_names = {job.filename for job in stale}
-    results = _build_all(stale, cache_dir, args.jobs)
+    results = _build_all(stale, cache_dir, args.jobs, args.draft)
 
     failures: list[str] = []
     for index, job in enumerate(jobs, 1):
@@ -165,6 +169,11 @@ def run(argv: list[str]) -> int:
             say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
             continue
         built, seconds = next(results)
+        if isinstance(built, LayoutError) and built.draft is not None:
+            failures += built.lines
+            write_atomic(args.out / job.draft_filename, built.draft)
+            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below), draft → {args.out / job.draft_filename}")
+            continue
         if isinstance(built, HealthprintError):
             failures += built.lines if isinstance(built, LayoutError) else [str(built)]
             say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below)")
@@ -175,6 +184,7 @@ def run(argv: list[str]) -> int:
             continue
         write_atomic(target, built.pdf)
         write_atomic(args.out / f".{job.filename}.inputs", digests[job.filename].encode())
+        (args.out / job.draft_filename).unlink(missing_ok=True)  # the text fits now: its draft is history
         say(f"[{index}/{len(jobs)}] {job.label:45} {len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
         for warning in built.warnings:
             print(f"warning: {warning}", file=sys.stderr)

@@ -52,10 +52,11 @@ class LayoutError(HealthprintError):
 
     exit_code = 2
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], draft: bytes | None = None):
         self.lines = lines
+        self.draft = draft  # with --draft: the PDF of text that does not fit, marked as a draft
         noun = "layout error" if len(lines) == 1 else "layout errors"
         super().__init__("\n".join(lines + [f"Aborted with {len(lines)} {noun}."]))
 
     def __reduce__(self):  # rebuilt from its lines when it crosses from a worker process
-        return type(self), (self.lines,)
+        return type(self), (self.lines, self.draft)

@@ -14,7 +14,8 @@ from pathlib import Path
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
-from .check import check_langs, check_pages, check_slots, preflight
+from .check import check_fit, check_langs, check_pages, preflight
+from .draft import mark_draft
 from .errors import LayoutError
 from .layout import lay_out
 from .patches import document_name, marks_on_black_plate
@@ -39,16 +40,26 @@ class Job:
         return "+".join(self.langs)
 
     @property
+    def output(self) -> str:
+        """This output within its campaign: `handout-a4 zh-Hans+en` (`… print` for the print variant)."""
+        suffix = "" if self.variant == "screen" else f" {self.variant}"
+        return f"{self.format}-{self.size.name} {self.order}{suffix}"
+
+    @property
     def label(self) -> str:
         """How messages name this output: `stem-cell-safety handout-a4 zh-Hans+en`."""
-        suffix = "" if self.variant == "screen" else f" {self.variant}"
-        return f"{self.content.campaign.id} {self.format}-{self.size.name} {self.order}{suffix}"
+        return f"{self.content.campaign.id} {self.output}"
 
     @property
     def filename(self) -> str:
         # Built only from validated ids (slug, known format, size and language codes): it can't leave the folder.
         suffix = "" if self.variant == "screen" else f"_{self.variant}"
         return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}{suffix}.pdf"
+
+    @property
+    def draft_filename(self) -> str:
+        """Where `--draft` puts a PDF whose text does not fit: never the name of a good one."""
+        return self.filename.removesuffix(".pdf") + "_DRAFT.pdf"
 
 
 def _files_digest(paths: list[Path]) -> str:
@@ -115,8 +126,12 @@ def required_content(job: Job) -> dict[str, str]:
     return required
 
 
-def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
-    """The finished PDF of `job` with its warnings, or a HealthprintError saying why not."""
+def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool = False) -> Built:
+    """The finished PDF of `job` with its warnings, or a HealthprintError saying why not.
+
+    With `draft`, a LayoutError for text that does not fit carries the PDF anyway, marked as a draft
+    with the failing text outlined.
+    """
     campaign = job.content.campaign
     html = render_html(campaign, job.content.texts, job.format, job.size, job.langs, job.variant == "print")
     css = stylesheet(job.format, job.size, campaign.colours)
@@ -128,13 +143,21 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True) -> Built:
     # The characters as printed: HTML escapes such as &#39; stand for characters the fonts must hold.
     font_css, font_files = font_faces_css(unescape(html) + css, cache_dir, subset_first)
     document = lay_out(html, font_css + "\n" + css, font_files + files, job.label)
-    check_slots(document, job.label)  # names the part that does not fit, so it goes first
-    check_pages(document, job.size.pages, job.label)
+    misfits = check_fit(document, job.content.sources, job.output, job.label)
+    # The misfits name the text that does not fit; an extra page is only the symptom, so it comes second.
+    problems = [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
+    if problems:
+        raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
     findings = preflight(document, job.format, job.size, required_content(job), job.label)
     if findings.errors:
         raise LayoutError(findings.errors)
+    return Built(_write(document, job), findings.warnings)
+
+
+def _write(document, job: Job) -> bytes:
+    """The PDF of a laid-out document: PDF/UA-1 for the screen, PDF/X-4 for print."""
     if job.variant == "print":
         with document_name(job.label):
             pdf = document.write_pdf(pdf_variant="pdf/x-4")
-        return Built(marks_on_black_plate(pdf) if job.crop_marks else pdf, findings.warnings)
-    return Built(document.write_pdf(pdf_variant="pdf/ua-1"), findings.warnings)
+        return marks_on_black_plate(pdf) if job.crop_marks else pdf
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 import jinja2
 
 from .formats import LEAFLET_INSIDE, LEAFLET_OUTSIDE, Size
+from .load import KeyPath, format_key
 from .schema import Campaign, Texts
 from .text import map_texts, tidy
 
@@ -29,6 +30,11 @@ class Pair:
     """One text in the primary and the secondary language; iterates as (lang, text)."""
 
     texts: tuple[tuple[str, str], ...]
+    key: str = ""  # where the text stands in each language's file, e.g. `points.items[2].text`
+
+    def source(self, lang: str) -> str:
+        """The `data-key` of this text in `lang`: `en:points.items[2].text`, read back by the fit check."""
+        return f"{lang}:{self.key}"
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.texts)
@@ -49,17 +55,19 @@ class Pair:
         return self.texts[1][1]
 
 
-def pair_up(models: list[Any], langs: tuple[str, ...]) -> Any:
-    """Zip same-shaped model trees (one per language) into one tree whose texts are Pairs."""
+def pair_up(models: list[Any], langs: tuple[str, ...], key: KeyPath = ()) -> Any:
+    """Zip same-shaped model trees (one per language) into one tree whose texts are Pairs that know
+    their key path."""
     first = models[0]
     if isinstance(first, str):
-        return Pair(tuple(zip(langs, models)))
+        return Pair(tuple(zip(langs, models)), format_key(key))
     if isinstance(first, list):
-        return [pair_up(list(items), langs) for items in zip(*models)]
+        return [pair_up(list(items), langs, key + (index,)) for index, items in enumerate(zip(*models))]
     if isinstance(first, dict):
-        return {key: pair_up([model[key] for model in models], langs) for key in first}
+        return {name: pair_up([model[name] for model in models], langs, key + (name,)) for name in first}
     if dataclasses.is_dataclass(first):
-        return dataclasses.replace(first, **{f.name: pair_up([getattr(m, f.name) for m in models], langs)
+        return dataclasses.replace(first, **{f.name: pair_up([getattr(m, f.name) for m in models], langs,
+                                                             key + (f.name,))
                                              for f in dataclasses.fields(first)})
     return first
 

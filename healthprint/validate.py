@@ -25,6 +25,9 @@ class CampaignContent:
     campaign: Campaign
     texts: dict[str, Texts]
     files: tuple[Path, ...]
+    # The parsed files by name without `.yaml` (`campaign`, `en`, …): where each key stands, so a text
+    # that does not fit the page can be traced back to its line.
+    sources: dict[str, YamlFile]
 
 
 def _strings(data: Any) -> Iterator[tuple[KeyPath, str]]:
@@ -167,4 +170,5 @@ def load_campaign(folder: Path) -> CampaignContent:
     if problems:
         raise ContentError(problems)
     return CampaignContent(folder, campaign, texts,
-                           tuple([folder / CAMPAIGN_FILE] + [folder / f"{code}.yaml" for code in languages]))
+                           tuple([folder / CAMPAIGN_FILE] + [folder / f"{code}.yaml" for code in languages]),
+                           {Path(CAMPAIGN_FILE).stem: meta, **files})
