@@ -145,13 +145,16 @@ class _Failure:
     characters: int = 0
     outlines: dict[tuple[int, int], tuple[float, ...]] = field(default_factory=dict)  # (page, line): x0 y0 x1 y1
 
-    def add(self, place: _Place, text: str, page: int, line: object, rect: tuple[float, ...], over: float,
-            characters: int) -> None:
+    def add(self, place: _Place, text: str, page: int, line: object, rect: tuple[float, ...] | None,
+            over: float, characters: int) -> None:
+        """One failing text box on `line` (for text left out: its element, outlined by its slot's `rect`)."""
         if place.key and not self.place.key:
             self.place, self.text = place, text
         self.over[page] = max(self.over.get(page, 0.0), over)
         self.lines.add(id(line))
         self.characters += characters
+        if rect is None:
+            return
         old = self.outlines.get((page, id(line)), rect)
         self.outlines[page, id(line)] = (min(rect[0], old[0]), min(rect[1], old[1]),
                                          max(rect[2], old[2]), max(rect[3], old[3]))
@@ -278,11 +281,10 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
             place = places[id(element)]
             slot = place.slot if place.slot is not None else ("page", 0)
             text = _SPACE.sub(" ", (element.text or "").strip()) or element.tag
-            dropped = failure("dropped", slot, place, text)
-            page, (x0, y0, x1, y1) = slot_boxes.get(slot, (0, (0, 0, 0, 0)))
-            dropped.add(place, text, page, element, (x0, y0, x1, y1), 0, missing)
-    return [failure.misfit(sources, output, label, max(keyed.get(group[0], {"": 0}).items(), key=lambda k: k[1])[0])
-            for group, failure in failures.items()]
+            page, rect = slot_boxes.get(slot, (0, None))  # None: the slot itself was left out
+            failure("dropped", slot, place, text).add(place, text, page, element, rect, 0, missing)
+    longest = {slot: max(texts, key=texts.get) for slot, texts in keyed.items()}
+    return [failure.misfit(sources, output, label, longest.get(group[0], "")) for group, failure in failures.items()]
 
 
 def _overlap(box, rect: tuple[float, ...]) -> bool:

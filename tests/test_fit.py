@@ -6,6 +6,10 @@ Each scenario starts from the frozen valid campaign and makes one text too long.
 import pikepdf
 import pypdfium2 as pdfium
 
+from healthprint.check import check_fit
+from healthprint.fonts import font_faces_css
+from healthprint.layout import lay_out
+
 POINT_2 = ("Ads and reviews do not prove a treatment works. Stem-cell treatment for pain or aging is still "
            "being studied.")
 DISCLAIMER = "If you feel unwell, see a doctor soon."
@@ -90,3 +94,19 @@ def test_draft_writes_the_over_full_pdf_marked_and_outlined(scenario, run_cli, t
     good = out_dir / "stem-cell-safety_leaflet-a4_en+zh-Hans.pdf"
     assert sorted(p.name for p in out_dir.iterdir()) == [f".{good.name}.inputs", good.name]
     assert _magenta_pixels(good, 1) == 0
+
+
+def test_text_without_a_key_is_named_by_its_part(tmp_path):
+    """Text no YAML key names (a mark, a separator) is named by its `data-part`, page and start; a line
+    under a later-painted background and one past the slot's bottom are two failures of the slot."""
+    html = ('<html lang="en"><body><div data-slot="page" style="height: 8mm; position: relative">'
+            '<p lang="en" data-part="notes">One two three four five six seven eight nine ten eleven twelve '
+            'thirteen</p><div style="position: absolute; top: 2mm; width: 20mm; height: 3mm; background: #c0262d" '
+            'data-part="band"></div></div><p lang="en">Outside any slot, on the page</p></body></html>')
+    font_css, files = font_faces_css(html, tmp_path)
+    document = lay_out(html, font_css + "@page { size: 100mm 60mm; margin: 5mm } html { font-family: "
+                       "'Healthprint Noto Sans CJK'; font-size: 12pt }", files, "test")
+    assert [misfit.message for misfit in check_fit(document, {}, "x", "test")] == [
+        "test: page 1, notes, 'One two three four five ': 4 mm over (1 line, hidden under the band) "
+        "— cut about 45 characters",
+        "test: page 1, notes, 'ten eleven twelve thirte': 4 mm over (1 line) — cut about 30 characters"]
