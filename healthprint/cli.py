@@ -165,18 +165,19 @@ def run(argv: list[str]) -> int:
     failures: list[str] = []
     for index, job in enumerate(jobs, 1):
         target = args.out / job.filename
+        draft = args.out / job.draft_filename
         if job.filename not in stale_names:
+            draft.unlink(missing_ok=True)  # the text fits: a draft from a failed build in between is history
             say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
             continue
         built, seconds = next(results)
-        if isinstance(built, LayoutError) and built.draft is not None:
-            failures += built.lines
-            write_atomic(args.out / job.draft_filename, built.draft)
-            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below), draft → {args.out / job.draft_filename}")
-            continue
         if isinstance(built, HealthprintError):
             failures += built.lines if isinstance(built, LayoutError) else [str(built)]
-            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below)")
+            written = ""
+            if isinstance(built, LayoutError) and built.draft is not None:
+                write_atomic(draft, built.draft)
+                written = f", draft → {draft}"
+            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below){written}")
             continue
         if args.strict and built.warnings:
             failures += built.warnings
@@ -184,7 +185,7 @@ def run(argv: list[str]) -> int:
             continue
         write_atomic(target, built.pdf)
         write_atomic(args.out / f".{job.filename}.inputs", digests[job.filename].encode())
-        (args.out / job.draft_filename).unlink(missing_ok=True)  # the text fits now: its draft is history
+        draft.unlink(missing_ok=True)
         say(f"[{index}/{len(jobs)}] {job.label:45} {len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
         for warning in built.warnings:
             print(f"warning: {warning}", file=sys.stderr)
