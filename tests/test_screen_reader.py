@@ -247,27 +247,13 @@ def test_pages_paint_content_in_tag_tree_order(tagged_pdfs):
     assert not report, "\n".join(report)
 
 
-# outloud's TXT-005 (.notdef glyphs) comes from the font subsets' CFF charset, fixed separately (fonts.py).
-FONT_SUBSET_RULES = {"TXT-005"}
-
-
-def _outloud_findings(path: Path, rules=None, skip=None) -> list[str]:
-    result = outloud.check(str(path), only=rules, skip=skip)
-    return [f"{finding.severity} {finding.rule} p.{finding.page}: {finding.message}"
-            for finding in result.findings if finding.severity in ("error", "warning")]
-
-
 def test_independent_pdf_ua_checker_finds_no_errors(screen_files):
     """outloud (PDF/UA-1 and Matterhorn checkpoints, plus semantic checks: reading order, headings,
-    alternative text, fonts) reports no error, and no warning either, on any screen PDF."""
-    errors = {label: _outloud_findings(path, skip=FONT_SUBSET_RULES) for label, path in screen_files.items()}
-    assert not any(errors.values()), "\n".join(f"{label}: {error}" for label, found in errors.items()
-                                               for error in found)
-
-
-@pytest.mark.xfail(strict=True, reason="font subsets' CFF charset: fixed on main in healthprint/fonts.py; "
-                                       "merge it and drop this test's mark (then FONT_SUBSET_RULES)")
-def test_independent_checker_finds_no_notdef_glyphs(screen_files):
-    errors = {label: _outloud_findings(path, rules=FONT_SUBSET_RULES) for label, path in screen_files.items()}
-    assert not any(errors.values()), "\n".join(f"{label}: {error}" for label, found in errors.items()
-                                               for error in found)
+    alternative text, fonts and .notdef glyphs) reports no error, and no warning either, on any screen PDF."""
+    findings = {}
+    for label, path in screen_files.items():
+        result = outloud.check(str(path))
+        findings[label] = [f"{finding.severity} {finding.rule} p.{finding.page}: {finding.message}"
+                           for finding in result.findings if finding.severity in ("error", "warning")]
+    assert not any(findings.values()), "\n".join(f"{label}: {line}" for label, found in findings.items()
+                                                 for line in found)
