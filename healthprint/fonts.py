@@ -15,6 +15,7 @@ import noto_cjk_sans_jp_bold
 import noto_cjk_sans_jp_regular
 import uharfbuzz as hb
 
+from .cff import with_identity_cids
 from .write import write_atomic
 
 FAMILY = "Healthprint Noto Sans CJK"  # a name no system font has, so fontconfig can't substitute one
@@ -60,7 +61,7 @@ def _subset_bytes(path: Path, characters: str) -> bytes:
     plan = hb.SubsetInput()
     for character in characters:
         plan.unicode_set.add(ord(character))
-    return hb.subset(_face(path), plan).blob.data
+    return with_identity_cids(hb.subset(_face(path), plan).blob.data)
 
 
 def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:

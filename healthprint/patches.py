@@ -1,5 +1,5 @@
-"""Three places where WeasyPrint 70 needs help, each replacing one private function of it
-(weasyprint is pinned to 70.0 for this reason; tests cover each):
+"""Places where WeasyPrint 70 needs help, each replacing one private function of it (weasyprint is
+pinned to 70.0 for this reason; tests cover each):
 
 1. Font embedding. WeasyPrint trims each embedded font to the glyphs the pages use. Without the system
    library libharfbuzz-subset (most machines) it does that with fontTools: 0.25 s a document, and
@@ -8,13 +8,19 @@
 2. Language tags. Tagged PDF (PDF/UA) gets a /Lang only on the document; screen readers need the
    language of each element too, so every structure element made for an HTML element with a `lang`
    carries it.
-3. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a name-based id from
+3. Word spaces. WeasyPrint leaves out of the page content the space at the end of a wrapped line and
+   any text box made of spaces only (between two inline elements): a screen reader, which reads the
+   tagged text, then says "Don'tbet". Those spaces are drawn (a space glyph is invisible).
+4. Decorative content. An element marked `aria-hidden="true"` (the ≠ and ? marks, the icons) is drawn
+   as an artifact and left out of the structure tree, so it is not read aloud.
+5. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a name-based id from
    the output's name is used instead, so the same content gives the same bytes.
 
 And one fix of its output: WeasyPrint draws crop marks as an SVG stroked in RGB black, which has no
 place in a CMYK PDF/X file; `marks_on_black_plate` moves them to the K plate (0/0/0/100).
 """
 
+import copy
 import io
 import re
 import uuid
@@ -25,8 +31,11 @@ import pikepdf
 
 import pydyf
 import uharfbuzz as hb
+from weasyprint.draw import text as weasyprint_draw_text
+from weasyprint.layout import inline as weasyprint_inline
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.pdf import metadata as weasyprint_metadata
+from weasyprint.pdf import stream as weasyprint_stream
 from weasyprint.pdf import tags as weasyprint_tags
 
 # WeasyPrint's list, plus the vertical-writing metrics (vhea, vmtx, VORG): every text here is horizontal.
@@ -52,11 +61,60 @@ def _subset(self, to_unicode, hinting):
         self.file_content = _subset_glyphs(self.file_content, set(to_unicode), bool(self.missing))
 
 
+_split_text_box = weasyprint_inline.split_text_box
+
+
+def _split_text_box_keeping_space(context, box, available_width, skip, *args, **kwargs):
+    """Replacement for `weasyprint.layout.inline.split_text_box` that keeps the collapsible space ending a
+    wrapped line in the text its layout draws. The box's text and width still leave the space out (CSS
+    hangs it), so lines break and sit where they did; the space is drawn past the line's end."""
+    line, resume_at, preserved_line_break = _split_text_box(context, box, available_width, skip, *args, **kwargs)
+    if line is not None and resume_at is not None and line.style["white_space"] in ("normal", "nowrap", "pre-line"):
+        rest = box.text.encode()[skip or 0:resume_at]
+        kept = line.pango_layout.text.encode()
+        if rest.startswith(kept) and rest[len(kept):].strip(b" ") == b"" and rest != kept:
+            line.pango_layout.text += " "  # what the layout is set up with again when it is drawn
+    return line, resume_at, preserved_line_break
+
+
+_draw_first_line = weasyprint_draw_text.draw_first_line
+
+
+def _draw_first_line_with_spaces(stream, textbox, *args):
+    """Replacement for `weasyprint.draw.text.draw_first_line`, which draws nothing for a text box whose
+    `text` is blank: spaces between two inline elements, or a space left alone at a line's end."""
+    if textbox.text.strip() or not textbox.pango_layout.text:
+        return _draw_first_line(stream, textbox, *args)
+    # Only that test reads `text`; the glyphs drawn are those of the layout (its spaces).
+    spaces = copy.copy(textbox)
+    spaces.text = "\u200b"
+    return _draw_first_line(stream, spaces, *args)
+
+
+def _decorative(box) -> bool:
+    """Whether `box` (or the element whose text it holds) is marked decorative: `aria-hidden="true"`."""
+    element = getattr(box, "_box", box).element
+    return element is not None and element.get("aria-hidden") == "true"
+
+
+_marked = weasyprint_stream.Stream.marked
+
+
+@contextmanager
+def _marked_unless_decorative(self, box, tag):
+    """Replacement for `weasyprint.pdf.stream.Stream.marked`: decorative content becomes an artifact."""
+    with (self.artifact() if _decorative(box) else _marked(self, box, tag)):
+        yield
+
+
 _build_box_tree = weasyprint_tags._build_box_tree
 
 
 def _build_box_tree_with_lang(box, parent, *args):
-    """Replacement for `weasyprint.pdf.tags._build_box_tree` that adds /Lang from the element's `lang`."""
+    """Replacement for `weasyprint.pdf.tags._build_box_tree` that adds /Lang from the element's `lang`
+    and leaves decorative elements (drawn as artifacts) out of the tree."""
+    if _decorative(box):
+        return
     element = getattr(getattr(box, "_box", box), "element", None)
     lang = element.get("lang") if element is not None and box.element_tag not in ("html", "body") else None
     for structure in _build_box_tree(box, parent, *args):
@@ -106,4 +164,7 @@ def marks_on_black_plate(pdf: bytes) -> bytes:
 def install() -> None:
     weasyprint_fonts.Font.subset = _subset
     weasyprint_tags._build_box_tree = _build_box_tree_with_lang
+    weasyprint_inline.split_text_box = _split_text_box_keeping_space
+    weasyprint_draw_text.draw_first_line = _draw_first_line_with_spaces
+    weasyprint_stream.Stream.marked = _marked_unless_decorative
     weasyprint_metadata.uuid4 = _stable_uuid4

@@ -27,6 +27,13 @@ def built(campaign, tmp_path_factory):
     return {job.label: (job, build_pdf(job, cache).pdf) for job in plan([campaign])}
 
 
+@pytest.fixture(scope="session")
+def printed(campaign, tmp_path_factory):
+    """Every default output of the campaign as the print variant with crop marks: {label: (job, pdf bytes)}."""
+    cache = tmp_path_factory.mktemp("print-font-cache")
+    return {job.label: (job, build_pdf(job, cache).pdf) for job in plan([campaign], variant="print", crop_marks=True)}
+
+
 @pytest.fixture
 def scenario(tmp_path):
     """Copy the frozen valid campaign into a temp content folder and let a test break one thing in it."""

@@ -55,10 +55,11 @@ def test_every_text_element_has_a_language(tagged):
 
 
 def test_both_languages_are_tagged_on_paragraphs(tagged):
-    """Paragraphs carry their own /Lang: Chinese and English paragraphs alternate as pairs."""
+    """Paragraphs carry their own /Lang: Chinese and English paragraphs alternate as pairs (posters have
+    four of each: the message, the urgent-help line, the credit and the slogan)."""
     for label, pdf in tagged.items():
         paragraph_langs = [str(e.Lang) for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/P" and "/Lang" in e]
-        assert paragraph_langs.count("zh-Hans") >= 5 and paragraph_langs.count("en") >= 5, label
+        assert paragraph_langs.count("zh-Hans") >= 4 and paragraph_langs.count("en") >= 4, label
 
 
 def test_icons_have_alternative_text(tagged):

@@ -105,7 +105,7 @@ def test_strict_turns_warnings_into_errors(monkeypatch, run_cli, tmp_path):
     args = ("--format", "poster", "--size", "a3", "--order", "en+zh-Hans", "-j", "1", "--out", str(tmp_path))
     code, _, err = run_cli(*args)
     assert code == 0
-    assert re.fullmatch(r"(warning: stem-cell-safety poster-a3 en\+zh-Hans: page 1, <h1\.\w+> '.+': letters "
+    assert re.fullmatch(r"(warning: stem-cell-safety poster-a3 en\+zh-Hans: page 1, <span\.title\.\w+> '.+': letters "
                         r"18\.1 mm high, needs ≥ 33\.3 mm to read from 4 m\n){2}", err)
     code, out, err = run_cli(*args, "--strict", "--force")
     assert code == 2
