@@ -238,8 +238,12 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
         return failures[group]
 
     for index, page in enumerate(document.pages):
+        texts = _texts(page._page_box)
+        # Measured before the paint order: building WeasyPrint's stacking contexts forgets which
+        # decorations of a box a page break removed.
+        edges = {id(area): _content_edges(area) for area in [page._page_box] + [s for _, _, s in texts if s]}
         painted, backgrounds = _paint_order(page._page_box)
-        for box, line, slot_box in _texts(page._page_box):
+        for box, line, slot_box in texts:
             text = box.text.strip()
             if not text:
                 continue
@@ -248,8 +252,7 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
             place = places.get(id(box.element), nowhere)
             area = slot_box or page._page_box
             slot = area.element if slot_box else ("page", index)
-            left, top = area.content_box_x(), area.content_box_y()
-            right, bottom = left + area.width, top + area.height
+            left, top, right, bottom = edges[id(area)]
             first_page.setdefault(slot, index)
             if place.key:
                 in_slot = keyed.setdefault(slot, {})
@@ -285,6 +288,19 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
             failure("dropped", slot, place, text).add(place, text, page, element, rect, 0, missing)
     longest = {slot: max(texts, key=texts.get) for slot, texts in keyed.items()}
     return [failure.misfit(sources, output, label, longest.get(group[0], "")) for group, failure in failures.items()]
+
+
+def _content_edges(slot) -> tuple[float, float, float, float]:
+    """Left, top, right and bottom of the area a slot's text must stay in: its content box. A slot
+    split across pages has no bottom padding or border on its first page (box-decoration-break:
+    slice), so its content box reaches the page's edge there; its text must still end where the
+    padding would begin (a leaflet panel's safe area)."""
+    left, top = slot.content_box_x(), slot.content_box_y()
+    bottom = top + slot.height
+    if "bottom" in slot.remove_decoration_sides:
+        padding = slot.style["padding_bottom"]
+        bottom -= (padding.value if padding.unit == "px" else 0) + slot.style["border_bottom_width"]
+    return left, top, left + slot.width, bottom
 
 
 def _overlap(box, rect: tuple[float, ...]) -> bool:

@@ -61,7 +61,7 @@ def test_overflowing_panel_fails_and_keeps_the_last_good_pdf(scenario, run_cli, 
     assert code == 2
     assert re.fullmatch(r"\[1/1\] stem-cell-safety leaflet-a4 zh-Hans\+en\s+FAILED \(see below\)\n", out)
     assert err == (f"{content}/campaign/en.yaml:35:7: checklist.items[6]: leaflet-a4 zh-Hans+en, flap panel: "
-                   "55 mm over (9 lines) — cut about 300 characters\nAborted with 1 layout error.\n")
+                   "59 mm over (10 lines) — cut about 330 characters\nAborted with 1 layout error.\n")
     assert target.read_bytes() == b"last good build"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
