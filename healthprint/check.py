@@ -219,7 +219,8 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
 
     One message per slot and reason (per text for a word too wide) names the YAML file, line, column
     and key (`data-key`) of the first failing text, `output` and the slot, how far it is over and about
-    how many characters to cut: those of the failing lines.
+    how many characters to cut: those of the failing lines; and the slot's longest text when that is
+    another, since a text that grew pushes the ones after it out.
     """
     root = next(box.element for box in document.pages[0]._page_box.children if box.is_for_root_element)
     places, holders = _places(root.find("body"))
