@@ -88,12 +88,18 @@ def _checksum(data: bytes) -> int:
     return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
 
 
-def with_identity_cids(font: bytes) -> bytes:
-    """`font` (OpenType with a CID-keyed CFF table) with glyph n mapped to CID n; other fonts unchanged."""
+def _tables(font: bytes) -> dict[bytes, tuple[int, int, int]]:
+    """The OpenType table directory: tag → (where its record is, offset, length)."""
     tables = {}
     for record in range(struct.unpack_from(">H", font, 4)[0]):
         tag, _, offset, length = struct.unpack_from(">4sIII", font, 12 + 16 * record)
         tables[tag] = (12 + 16 * record, offset, length)
+    return tables
+
+
+def with_identity_cids(font: bytes) -> bytes:
+    """`font` (OpenType with a CID-keyed CFF table) with glyph n mapped to CID n; other fonts unchanged."""
+    tables = _tables(font)
     if b"CFF " not in tables:
         return font
     record_at, start, length = tables[b"CFF "]
@@ -120,3 +126,9 @@ def with_identity_cids(font: bytes) -> bytes:
         struct.pack_into(">I", result, head + 8, 0)
         struct.pack_into(">I", result, head + 8, (0xB1B0AFBA - _checksum(bytes(result))) & 0xFFFFFFFF)
     return bytes(result)
+
+
+def cff_table(font: bytes) -> bytes:
+    """The CFF table of an OpenType font: the font program a PDF embeds as /CIDFontType0C."""
+    _, offset, length = _tables(font)[b"CFF "]
+    return font[offset:offset + length]

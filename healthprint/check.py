@@ -23,6 +23,12 @@ from .text import CJK_CHARACTER
 PX_TO_MM = 25.4 / 96  # WeasyPrint lays out in CSS px
 
 
+def _boxes(box) -> Iterator:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
 _EDGE = 0.5  # px: WeasyPrint's rounding, not overflow
 _SPACE = re.compile(r"\s+")
 # Boxes that paint their own background when their stacking context is drawn (WeasyPrint's draw.py).
@@ -393,10 +399,55 @@ class Findings:
     warnings: list[str]
 
 
+PRESS_SMALL_PT = 14  # below this, text in a screen or on 3–4 plates blurs on press (registration)
+TRIM_TOUCH_MM = 1    # a fill this close to the trim shows a sliver of paper when the cut wanders
+
+
+def _plates_problem(colour) -> str:
+    """What is wrong with a CMYK text colour for small type on press, or '' (RGB: not for press)."""
+    if colour.space != "device-cmyk":
+        return ""
+    inks = dict(zip("CMYK", colour.coordinates))
+    used = {plate: ink for plate, ink in inks.items() if ink > 0}
+    if len(used) > 2:
+        return "on " + "/".join(f"{plate}{ink * 100:.0f}" for plate, ink in used.items())
+    if set(used) == {"K"} and used["K"] < 1:
+        return f"in a {used['K'] * 100:.0f} % black screen"
+    return ""
+
+
+def _fills_short_of_bleed(page, number: int, label: str) -> list[str]:
+    """Filled boxes that reach the trim must run on to the edge of the bleed, or the cut leaves a white
+    edge. The page's own background is painted into the bleed, so fills of its colour don't count."""
+    page_box = page._page_box
+    paper = page_box.style["background_color"]
+    width, height = page_box.margin_width(), page_box.margin_height()
+    near = TRIM_TOUCH_MM / PX_TO_MM
+    bleed = {side: page_box.style[f"bleed_{side}"].value for side in ("top", "right", "bottom", "left")}
+    problems = []
+    for box in _boxes(page_box):
+        colour = box.style["background_color"]
+        if colour.alpha == 0 or colour == paper or box.element_tag in ("html", "body") or box is page_box:
+            continue
+        left, top = box.border_box_x(), box.border_box_y()
+        edges = {"left": (-left, bleed["left"]), "top": (-top, bleed["top"]),
+                 "right": (left + box.border_width() - width, bleed["right"]),
+                 "bottom": (top + box.border_height() - height, bleed["bottom"])}
+        for side, (beyond, needed) in edges.items():  # how far the fill passes the trim, and must
+            if -near < beyond < needed - 0.01:
+                problems.append(f"{label}: page {number}, {_describe_element(box)}: the fill reaches the "
+                                f"{side} trim but only {round(beyond * PX_TO_MM, 1) + 0.0:.1f} mm beyond it; "
+                                f"run it {needed * PX_TO_MM:.0f} mm into the bleed")
+    return problems
+
+
+def _describe_element(box) -> str:
+    classes = "".join(f".{c}" for c in (box.element.get("class") or "").split())
+    return f"<{box.element.tag}{classes}>"
+
+
 def _describe(box) -> str:
-    element = box.element
-    classes = "".join(f".{c}" for c in (element.get("class") or "").split())
-    return f"<{element.tag}{classes}> {box.text.strip()[:24]!r}"
+    return f"{_describe_element(box)} {box.text.strip()[:24]!r}"
 
 
 def _text_boxes(box, background, roles: frozenset) -> Iterator[tuple]:
@@ -420,7 +471,9 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
     """Health-material rules on the laid-out pages.
 
     Errors: body text under 12 pt on handouts and leaflets, footnotes (`data-role="footnote"`) under
-    8 pt, text/background contrast under 4.5:1 (3:1 for large text), required content missing.
+    8 pt, text/background contrast under 4.5:1 (3:1 for large text), required content missing; for
+    press (CMYK), text under 14 pt in a K screen or on more than two plates, and fills that touch the
+    trim but stop short of the bleed.
     Warnings (errors with --strict): poster letters too small for the size table's viewing distances:
     ≈ 25 mm of letter height per 3 m for the headline (`data-role="headline"`), ≥ 32 pt at 1.5 m,
     scaled, for the rest.
@@ -433,13 +486,16 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
             if key in seen:  # one finding per element, not per line
                 continue
             where = f"{label}: page {number}, {_describe(box)}"
-            points = box.style["font_size"] * 0.75
+            points = round(box.style["font_size"] * 0.75, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
             bold = box.style["font_weight"] >= 700
             ratio = contrast_ratio(box.style["color"], background)
             needed = 3.0 if points >= 18 or (bold and points >= 14) else 4.5
             found = []
             if ratio < needed:
                 found.append((errors, f"contrast {ratio:.1f}:1, needs ≥ {needed:.1f}:1"))
+            if points < PRESS_SMALL_PT and (plates := _plates_problem(box.style["color"])):
+                found.append((errors, f"text {points:.1f} pt {plates}: under {PRESS_SMALL_PT} pt use solid black "
+                                      f"or at most two plates"))
             if "footnote" in roles:
                 if points < FOOTNOTE_MIN_PT:
                     found.append((errors, f"footnote {points:.1f} pt, needs ≥ {FOOTNOTE_MIN_PT} pt"))
@@ -461,6 +517,7 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
                 target.append(f"{where}: {message}")
             if found:
                 seen.add(key)
+        errors += _fills_short_of_bleed(page, number, label)
     flat = re.sub(r"\s+", "", "".join(text))
     for name, value in required.items():
         if re.sub(r"\s+", "", value) not in flat:

@@ -64,6 +64,14 @@ def _subset_bytes(path: Path, characters: str) -> bytes:
     return with_identity_cids(hb.subset(_face(path), plan).blob.data)
 
 
+@cache
+def subsetter_digest() -> str:
+    """What makes a subset besides the font and the characters: this code, the CFF rewrite and HarfBuzz.
+    In the cache key, so a subset made by an older version (with a wrong charset, say) is never reused."""
+    code = b"".join(Path(__file__).with_name(name).read_bytes() for name in ("fonts.py", "cff.py"))
+    return hashlib.sha256(code + hb.__version__.encode()).hexdigest()[:20]
+
+
 def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:
     """A cached subset of `font` covering `characters` (those the font has).
 
@@ -71,7 +79,7 @@ def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:
     half-copied) is made again, never used.
     """
     wanted = "".join(sorted(set(characters) - {"\n", "\r", "\t"}))
-    key = hashlib.sha256(f"{font_digest(font.path)}:{wanted}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{font_digest(font.path)}:{subsetter_digest()}:{wanted}".encode()).hexdigest()[:24]
     target = cache_dir / f"{font.path.stem}-{key}.otf"
     checksum = target.with_suffix(".sha256")
     if target.exists() and checksum.exists():

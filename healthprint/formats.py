@@ -1,10 +1,20 @@
 """The size table: every format and paper size the tool can build, with identical keys per size.
 
 Templates read these numbers rather than hard-coding sizes, so A5 and A3 are the A4 and A2 designs
-scaled by table, not copies. (The leaflet's fold geometry is fixed: its panel widths are below.)
+scaled by table, not copies. (The leaflet's fold geometry is fixed: its panel widths are here.)
 """
 
 from dataclasses import dataclass
+from itertools import accumulate
+
+# Leaflet panels for a letter fold on A4 landscape (mm): the fold-in panel is the narrow one.
+LEAFLET_OUTSIDE = (97, 100, 100)   # flap | back | cover
+LEAFLET_INSIDE = (100, 100, 97)
+
+
+def _folds(panels: tuple[float, ...]) -> tuple[float, ...]:
+    """Where the folds are, in mm from the left edge, between panels of these widths."""
+    return tuple(accumulate(panels))[:-1]
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class Size:
     page_plan: tuple[tuple[str, ...], ...] = ()  # handouts: the template's sections on each page
     headline_distance: float = 0  # posters: metres from which the headline must be read
     body_distance: float = 0      # posters: ... and the rest of the text but the footnotes
+    folds: tuple[tuple[float, ...], ...] = ()  # folded formats: fold lines per page, mm from the left edge
 
 
 FORMATS: dict[str, dict[str, Size]] = {
@@ -34,14 +45,14 @@ FORMATS: dict[str, dict[str, Size]] = {
                    neq=40, slogans=2,
                    page_plan=(("masthead", "incident", "points"),
                               ("causes", "urgent", "checklist", "slogans", "small_print"))),
-        "a5": Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=13.5, body=12, small=8,
+        "a5": Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=14, body=12, small=8,
                    neq=32, slogans=1,
                    page_plan=(("masthead", "incident"), ("points",), ("causes", "urgent"),
                               ("checklist", "slogans", "small_print"))),
     },
     "leaflet": {
         "a4": Size("a4", 297, 210, pages=2, margin=8, title=22, message=14, heading=14, body=12, small=8,
-                   neq=36, slogans=4),
+                   neq=36, slogans=4, folds=(_folds(LEAFLET_OUTSIDE), _folds(LEAFLET_INSIDE))),
     },
     "poster": {
         # Headline cap height ≥ 25 mm on A2 (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
@@ -51,7 +62,3 @@ FORMATS: dict[str, dict[str, Size]] = {
                    neq=53, slogans=1, headline_distance=2, body_distance=1),
     },
 }
-
-# Leaflet panels for a letter fold on A4 landscape (mm): the fold-in panel is the narrow one.
-LEAFLET_OUTSIDE = (97, 100, 100)   # flap | back | cover
-LEAFLET_INSIDE = (100, 100, 97)

@@ -15,19 +15,13 @@ pinned to 70.0 for this reason; tests cover each):
    as an artifact and left out of the structure tree, so it is not read aloud.
 5. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a name-based id from
    the output's name is used instead, so the same content gives the same bytes.
-
-And one fix of its output: WeasyPrint draws crop marks as an SVG stroked in RGB black, which has no
-place in a CMYK PDF/X file; `marks_on_black_plate` moves them to the K plate (0/0/0/100).
 """
 
 import copy
-import io
-import re
 import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
-import pikepdf
 
 import pydyf
 import uharfbuzz as hb
@@ -41,7 +35,10 @@ from weasyprint.pdf import tags as weasyprint_tags
 # WeasyPrint's list, plus the vertical-writing metrics (vhea, vmtx, VORG): every text here is horizontal.
 _DROP = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ",
          b"vhea", b"vmtx", b"VORG")
-_KEEP_IDS = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.NO_HINTING
+# Subroutines shared by thousands of glyphs of the full font cost more than they save in a few hundred:
+# desubroutinised, the embedded fonts of an A4 handout are ≈ 3 KB smaller.
+_KEEP_IDS = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.NO_HINTING
+             | hb.SubsetFlags.DESUBROUTINIZE)
 
 
 def _subset_glyphs(font_data: bytes, glyph_ids: set[int], has_missing: bool) -> bytes:
@@ -140,25 +137,6 @@ def document_name(name: str) -> Iterator[None]:
 def _stable_uuid4():
     """WeasyPrint calls uuid4() only for the XMP DocumentID: a name-based id keeps the bytes stable."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"healthprint:{_document_name[-1]}")
-
-
-_RGB_BLACK = re.compile(rb"(?<![\d.])0 0 0 (rg|RG)\b")
-
-
-def marks_on_black_plate(pdf: bytes) -> bytes:
-    """`pdf` with the RGB black of WeasyPrint's crop marks (form XObjects) set as CMYK black."""
-    document = pikepdf.open(io.BytesIO(pdf))
-    for page in document.pages:
-        for xobject in page.obj.get("/Resources", {}).get("/XObject", {}).values():
-            if xobject.get("/Subtype") != "/Form":
-                continue
-            content = xobject.read_bytes()
-            recoloured = _RGB_BLACK.sub(lambda m: b"0 0 0 1 " + (b"k" if m.group(1) == b"rg" else b"K"), content)
-            if recoloured != content:
-                xobject.write(recoloured)
-    output = io.BytesIO()
-    document.save(output, deterministic_id=True)  # an /ID from the content, as WeasyPrint's own
-    return output.getvalue()
 
 
 def install() -> None:

@@ -1,7 +1,7 @@
 """The pipeline end to end: plan the outputs of a build, and turn one of them into PDF bytes.
 
 load → validate (validate.py) → pre-process text (text.py) → render HTML (render.py)
-→ subset fonts (fonts.py) → lay out and check (layout.py) → write (write.py).
+→ subset fonts (fonts.py) → lay out and check (layout.py, check.py) → finish (finish.py) → write (write.py).
 """
 
 import hashlib
@@ -18,8 +18,9 @@ from .check import check_fit, check_langs, check_pages, preflight
 from .draft import mark_draft
 from .errors import LayoutError
 from .layout import lay_out
-from .patches import document_name, marks_on_black_plate
-from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
+from .finish import Marks, finish
+from .patches import document_name
+from .render import BLEED_MM, CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
 from .text import tidy
 from .validate import CampaignContent
 
@@ -137,7 +138,7 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     css = stylesheet(job.format, job.size, campaign.colours)
     files = []
     if job.variant == "print":
-        css = print_stylesheet(css, campaign.colours, job.crop_marks)
+        css = print_stylesheet(css, campaign.colours)
         files.append(CMYK_PROFILE)
     check_langs(html, job.label)
     # The characters as printed: HTML escapes such as &#39; stand for characters the fonts must hold.
@@ -159,5 +160,5 @@ def _write(document, job: Job) -> bytes:
     if job.variant == "print":
         with document_name(job.label):
             pdf = document.write_pdf(pdf_variant="pdf/x-4")
-        return marks_on_black_plate(pdf) if job.crop_marks else pdf
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+        return finish(pdf, Marks(BLEED_MM, job.size.folds) if job.crop_marks else None)
+    return finish(document.write_pdf(pdf_variant="pdf/ua-1"))

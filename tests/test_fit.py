@@ -27,7 +27,7 @@ def test_text_hidden_under_the_leaflet_slogan_band_fails(scenario, run_cli, tmp_
                              "--order", "en+zh-Hans")
     c = content / "campaign"
     assert code == 2
-    assert err == (f"{c}/zh-Hans.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 5 mm over "
+    assert err == (f"{c}/zh-Hans.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 6 mm over "
                    "(1 line, hidden under the slogans) — cut about 15 characters (the longest text in this panel: "
                    f"{c}/en.yaml:14:7 points.items[2].text)\n"
                    "Aborted with 1 layout error.\n")

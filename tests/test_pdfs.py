@@ -3,6 +3,7 @@
 import io
 import re
 
+import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 import pytest
@@ -144,3 +145,26 @@ def test_poster_headline_cap_height_is_at_least_25mm_on_a2(built):
     index = textpage.get_text_range().index("S")
     left, bottom, right, top = textpage.get_charbox(index)
     assert (top - bottom) * MM_PER_PT >= 25
+
+
+def test_subset_tags_are_derived_from_the_font_program(built, printed):
+    """The `ABCDEF+` tag names the subset's content: equal tags only for equal font programs, so merged
+    or imposed files can't swap glyphs (WeasyPrint tags by font name: the same tag in every file)."""
+    programs: dict[str, set[bytes]] = {}
+    for label, (_, pdf) in [*built.items(), *printed.items()]:
+        document = pikepdf.open(io.BytesIO(pdf))
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                name = str(font.BaseFont)
+                assert name == str(font.DescendantFonts[0].BaseFont) == str(descriptor.FontName), label
+                programs.setdefault(name, set()).add(descriptor.FontFile3.read_bytes())
+    assert all(len(data) == 1 for data in programs.values()), {name: len(data) for name, data in programs.items()}
+    assert len({name.split("+")[1] for name in programs}) == 2 and len(programs) > 4
+
+
+def test_every_pdf_has_a_trailer_id(built, printed):
+    """A file identifier in the trailer (PDF/X and PDF/UA want one): two strings of at least 16 bytes."""
+    for label, (_, pdf) in [*built.items(), *printed.items()]:
+        identifier = pikepdf.open(io.BytesIO(pdf)).trailer.ID
+        assert len(identifier) == 2 and all(len(bytes(part)) >= 16 for part in identifier), label

@@ -63,3 +63,13 @@ def test_parallel_build_gives_the_same_files_in_the_same_order(run_cli, tmp_path
                             {p.name: p.read_bytes() for p in out.glob("*.pdf")})
     assert outputs["1"] == outputs["2"]
     assert len(outputs["1"][1]) == 6
+
+
+def test_subsets_made_by_other_code_are_not_reused(tmp_path, monkeypatch):
+    """The cache key covers the subsetting code: after an upgrade (e.g. the charset fix of issue 7) a
+    subset left by the old version is not picked up again."""
+    font = fonts.FONTS[0]
+    before = fonts.subset(font, "骨 Hello", tmp_path)
+    monkeypatch.setattr(fonts, "subsetter_digest", lambda: "another version")
+    after = fonts.subset(font, "骨 Hello", tmp_path)
+    assert after != before and after.exists()
