@@ -1,6 +1,7 @@
 """Rasterise the built PDFs in out/ into the PNG page images the README shows.
 
-Run after `python build.py`:  python docs/previews.py   (needs the test extras: pypdfium2)
+Run after `python build.py` and `python build.py --print --marks`:  python docs/previews.py
+(needs the test extras: pypdfium2)
 """
 
 from pathlib import Path
@@ -14,6 +15,7 @@ PAGES = {  # PDF in out/ → pages to show side by side
     "stem-cell-safety_leaflet-a4_zh-Hans+en.pdf": (0, 1),
     "stem-cell-safety_poster-a2_zh-Hans+en.pdf": (0,),
     "stem-cell-safety_poster-a3_en+zh-Hans.pdf": (0,),
+    "stem-cell-safety_leaflet-a4_zh-Hans+en_print.pdf": (1,),  # built with --print --marks
 }
 WIDTH_PX = 700  # of one page image: enough to read headings, small enough for a README
 
