@@ -19,20 +19,19 @@ from dataclasses import dataclass
 import pikepdf
 
 from .cff import cff_table
+from .render import BLEED_MM
 
 MM = 72 / 25.4
 SLUG_MM = 7         # room for marks beyond the bleed (at least 5 mm)
-MARK_OFFSET_MM = 3  # marks start this far from the trim edge: at the bleed edge, never inside it
 MARK_LENGTH_MM = 5
 MARK_WIDTH_PT = 0.25
 
 
 @dataclass(frozen=True)
 class Marks:
-    """Printer's marks to draw: crop marks at the corners, and fold marks at these distances (mm) from
-    the left trim edge, one tuple per page."""
+    """Printer's marks to draw outside each page's BleedBox: crop marks at the corners, and fold marks
+    at these distances (mm) from the left trim edge, one tuple per page."""
 
-    bleed_mm: float
     folds: tuple[tuple[float, ...], ...] = ()
 
 
@@ -70,7 +69,7 @@ def _line(x0: float, y0: float, x1: float, y1: float) -> str:
 def _marks_content(trim: list[float], folds: tuple[float, ...]) -> bytes:
     """Crop marks at the four corners and fold marks top and bottom, all outside the bleed."""
     left, bottom, right, top = trim
-    near, far = MARK_OFFSET_MM * MM, (MARK_OFFSET_MM + MARK_LENGTH_MM) * MM
+    near, far = BLEED_MM * MM, (BLEED_MM + MARK_LENGTH_MM) * MM  # from the bleed's edge outwards
     lines = []
     for x, outward in ((left, -1), (right, 1)):
         for y, upward in ((bottom, -1), (top, 1)):

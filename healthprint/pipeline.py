@@ -20,7 +20,7 @@ from .errors import LayoutError
 from .layout import lay_out
 from .finish import Marks, finish
 from .patches import document_name
-from .render import BLEED_MM, CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
+from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
 from .text import tidy
 from .validate import CampaignContent
 
@@ -160,5 +160,5 @@ def _write(document, job: Job) -> bytes:
     if job.variant == "print":
         with document_name(job.label):
             pdf = document.write_pdf(pdf_variant="pdf/x-4")
-        return finish(pdf, Marks(BLEED_MM, job.size.folds) if job.crop_marks else None)
+        return finish(pdf, Marks(job.size.folds) if job.crop_marks else None)
     return finish(document.write_pdf(pdf_variant="pdf/ua-1"))
