@@ -1,22 +1,28 @@
 """The command line: `python build.py` builds every PDF of every campaign; options narrow it down."""
 
 import argparse
+import ctypes
+import gc
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .errors import ContentError, HealthprintError, LayoutError, UsageError
+from .errors import ContentError, HealthprintError, LayoutError, MachineError, Stopped, UsageError
+from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .schema import LANGUAGES
 from .validate import CAMPAIGN_FILE, load_campaign
-from .write import write_atomic
+from .write import Output
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +123,36 @@ def _timed_build(job: Job, cache_dir: Path, draft: bool) -> tuple[Built | Health
         result = build_pdf(job, cache_dir, draft=draft)
     except HealthprintError as error:
         result = error
+    # WeasyPrint deletes a document's temporary font folder when the document is garbage collected, and
+    # the laid-out document sits in reference cycles: collect now, since a forked worker leaves through
+    # os._exit, without the final collection that would delete them.
+    gc.collect()
     return result, time.perf_counter() - started
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _start_worker(parent: int) -> None:
+    """A worker ends with the build: Ctrl-C is the parent's to handle (it stops the workers), and if the
+    parent dies (even by kill -9) the worker dies too instead of waiting forever for work."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the parent's handler
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        watched = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):  # not Linux
+        watched = False
+    if os.getppid() != parent:  # the parent died before the kernel started watching
+        os._exit(1)
+    if not watched:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
@@ -132,18 +167,20 @@ def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
             yield _timed_build(job, cache_dir, draft)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    try:
         yield from pool.map(_timed_build, jobs, [cache_dir] * len(jobs), [draft] * len(jobs))
-
-
-def _up_to_date(out: Path, filename: str, digest: str) -> bool:
-    stamp = out / f".{filename}.inputs"
-    return (out / filename).exists() and stamp.exists() and stamp.read_text() == digest
+    except BaseException:  # interrupted, or the build stopped early: don't wait for the running jobs
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    say = (lambda *_: None) if args.quiet else print
     started = time.perf_counter()
     jobs = _jobs(args)
     if args.list:
@@ -154,53 +191,96 @@ def run(argv: list[str]) -> int:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: is a file, not a folder")
-    cache_dir = Path(os.environ.get("HEALTHPRINT_CACHE", ROOT / ".cache" / "fonts"))
+    with Output(args.out) as out:
+        _build(args, jobs, out, started)
+    return 0
 
-    # The fingerprint of a PDF's inputs sits beside it; equal fingerprints mean equal bytes.
+
+def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: float) -> None:
+    """Build the outputs that are not up to date into `out`'s staging folder, then move into place those
+    of each campaign whose outputs all passed."""
+    say = (lambda *_: None) if args.quiet else print
+    cache_dir = Path(os.environ.get("HEALTHPRINT_CACHE", ROOT / ".cache" / "fonts"))
+    try:
+        check_cache(cache_dir)
+    except MachineError as error:
+        print(f"warning: {error} (this build goes without the font cache)", file=sys.stderr)
+        cache_dir = out.temp / "fonts"
+
     digests = {job.filename: inputs_digest(job) for job in jobs}
-    stale = [job for job in jobs if args.force or not _up_to_date(args.out, job.filename, digests[job.filename])]
+    stale = [job for job in jobs if args.force or not out.up_to_date(job.filename, digests[job.filename])]
     stale_names = {job.filename for job in stale}
     results = _build_all(stale, cache_dir, args.jobs, args.draft)
+    try:
+        failures: list[str] = []
+        staged: dict[str, list[str]] = {}  # campaign id → files that passed, to move into place
+        replaced: dict[str, list[str]] = {}  # campaign id → drafts of outputs that passed, to delete then
+        passed: Counter[str] = Counter()
+        failed: Counter[str] = Counter()
+        drafts: list[str] = []  # written whatever happens: they are the point of --draft
+        obsolete: list[str] = []  # drafts of outputs that are up to date: the text fits, so they are history
+        for index, job in enumerate(jobs, 1):
+            target = args.out / job.filename
+            campaign = job.content.campaign.id
+            if job.filename not in stale_names:
+                obsolete.append(job.draft_filename)
+                say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
+                continue
+            built, seconds = next(results)
+            if isinstance(built, MachineError):
+                raise built
+            if isinstance(built, HealthprintError):
+                failed[campaign] += 1
+                failures += built.lines if isinstance(built, LayoutError) else [str(built)]
+                written = ""
+                if isinstance(built, LayoutError) and built.draft is not None:
+                    out.stage(job.draft_filename, built.draft)
+                    drafts.append(job.draft_filename)
+                    written = f", draft → {args.out / job.draft_filename}"
+                say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below){written}")
+                continue
+            if args.strict and built.warnings:
+                failed[campaign] += 1
+                failures += built.warnings
+                say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (warnings, --strict)")
+                continue
+            passed[campaign] += 1
+            staged.setdefault(campaign, []).extend(out.stage_pdf(job.filename, built.pdf, digests[job.filename]))
+            replaced.setdefault(campaign, []).append(job.draft_filename)
+            say(f"[{index}/{len(jobs)}] {job.label:45} {len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
+            for warning in built.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+    finally:
+        results.close()
 
-    failures: list[str] = []
-    for index, job in enumerate(jobs, 1):
-        target = args.out / job.filename
-        draft = args.out / job.draft_filename
-        if job.filename not in stale_names:
-            draft.unlink(missing_ok=True)  # the text fits: a draft from a failed build in between is history
-            say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
-            continue
-        built, seconds = next(results)
-        if isinstance(built, HealthprintError):
-            failures += built.lines if isinstance(built, LayoutError) else [str(built)]
-            written = ""
-            if isinstance(built, LayoutError) and built.draft is not None:
-                write_atomic(draft, built.draft)
-                written = f", draft → {draft}"
-            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below){written}")
-            continue
-        if args.strict and built.warnings:
-            failures += built.warnings
-            say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (warnings, --strict)")
-            continue
-        write_atomic(target, built.pdf)
-        write_atomic(args.out / f".{job.filename}.inputs", digests[job.filename].encode())
-        draft.unlink(missing_ok=True)
-        say(f"[{index}/{len(jobs)}] {job.label:45} {len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
-        for warning in built.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    # One build, one version: a campaign's outputs are moved into place together or not at all.
+    notes = [_not_written(campaign, passed[campaign], failed[campaign]) for campaign in passed if failed[campaign]]
+    done = [campaign for campaign in staged if not failed[campaign]]
+    out.commit([name for campaign in done for name in staged[campaign]] + drafts,
+               obsolete + [name for campaign in done for name in replaced[campaign]])
     if failures:
-        raise LayoutError(failures)
+        raise LayoutError(failures, notes=notes)
     built = len(stale)
     noun = "PDF" if built == 1 else "PDFs"
     fresh = len(jobs) - built
     say(f"Built {built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
         + (f" ({fresh} up to date)" if fresh else ""))
-    return 0
+
+
+def _not_written(campaign: str, passed: int, failed: int) -> str:
+    pdfs = "1 PDF" if passed == 1 else f"{passed} PDFs"
+    others = "1 other" if failed == 1 else f"{failed} others"
+    return (f"Not written: {pdfs} of {campaign} passed but {'was' if passed == 1 else 'were'} not written "
+            f"because {others} failed; fix the errors above and build again.")
+
+
+def _stop(signum: int, _frame) -> None:
+    raise Stopped(signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: known problems print their one-line messages; anything else is a bug with a traceback."""
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except HealthprintError as error:
@@ -208,9 +288,14 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Stopped:
+        print("Stopped (SIGTERM).", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except Exception:
         traceback.print_exc()
         print("Internal error: this is a bug in healthprint, please report it with the lines above.",
               file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)

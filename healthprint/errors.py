@@ -1,6 +1,8 @@
 """The errors the tool knows how to explain in one line; anything else is a bug and gets a traceback."""
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,41 @@ class LayoutError(HealthprintError):
 
     exit_code = 2
 
-    def __init__(self, lines: list[str], draft: bytes | None = None):
+    def __init__(self, lines: list[str], draft: bytes | None = None, notes: list[str] = ()):
         self.lines = lines
         self.draft = draft  # with --draft: the PDF of text that does not fit, marked as a draft
+        self.notes = list(notes)  # after the count: what the build did not write because of the errors
         noun = "layout error" if len(lines) == 1 else "layout errors"
-        super().__init__("\n".join(lines + [f"Aborted with {len(lines)} {noun}."]))
+        super().__init__("\n".join(lines + [f"Aborted with {len(lines)} {noun}."] + self.notes))
 
     def __reduce__(self):  # rebuilt from its lines when it crosses from a worker process
-        return type(self), (self.lines, self.draft)
+        return type(self), (self.lines, self.draft, self.notes)
+
+
+class MachineError(HealthprintError):
+    """The machine stopped the build (disk full, read-only, a folder in the way): the user's environment,
+    not a bug, so one line naming the path and what to do."""
+
+    exit_code = 2
+
+
+# What an OSError means for the user, and the fix when it does not depend on which folder it is.
+_REASONS = {
+    errno.ENOSPC: ("no space left on the disk", "free some space and build again"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space and build again"),
+    errno.EISDIR: ("a folder is in the way", "move it away and build again"),
+    errno.EROFS: ("read-only file system", None),
+    errno.EACCES: ("permission denied", None),
+    errno.EPERM: ("permission denied", None),
+    errno.ENOTDIR: ("part of the path is not a folder", None),
+}
+
+
+def machine_error(error: OSError, path: Path, remedy: str) -> MachineError:
+    """`error` as one line about `path`; `remedy` says what to do unless the error itself does."""
+    reason, fix = _REASONS.get(error.errno, (error.strerror or str(error), None))
+    return MachineError(f"{path}: {reason}; {fix or remedy}")
+
+
+class Stopped(BaseException):
+    """SIGTERM: like Ctrl-C, it unwinds the build (no partial files) and is not an error of ours."""

@@ -7,6 +7,7 @@ Subsets are cached on disk by font hash and character set, each with a checksum 
 """
 
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,8 +17,10 @@ import noto_cjk_sans_jp_regular
 import uharfbuzz as hb
 
 from .cff import with_identity_cids
+from .errors import machine_error
 from .write import write_atomic
 
+_CACHE = "set HEALTHPRINT_CACHE to a writable folder"
 FAMILY = "Healthprint Noto Sans CJK"  # a name no system font has, so fontconfig can't substitute one
 
 
@@ -82,13 +85,29 @@ def subset(font: FontFile, characters: str, cache_dir: Path) -> Path:
     key = hashlib.sha256(f"{font_digest(font.path)}:{subsetter_digest()}:{wanted}".encode()).hexdigest()[:24]
     target = cache_dir / f"{font.path.stem}-{key}.otf"
     checksum = target.with_suffix(".sha256")
-    if target.exists() and checksum.exists():
-        if hashlib.sha256(target.read_bytes()).hexdigest() == checksum.read_text():
+    try:
+        if hashlib.sha256(target.read_bytes()).hexdigest().encode() == checksum.read_bytes():
             return target
+    except OSError:  # not cached yet, or unreadable: made again
+        pass
     data = _subset_bytes(font.path, wanted)
-    write_atomic(target, data)  # a parallel build or a crash never leaves half a font under this name
-    write_atomic(checksum, hashlib.sha256(data).hexdigest().encode())
+    try:
+        write_atomic(target, data)  # a parallel build or a crash never leaves half a font under this name
+        write_atomic(checksum, hashlib.sha256(data).hexdigest().encode())
+    except OSError as error:
+        raise machine_error(error, cache_dir, _CACHE) from None
     return target
+
+
+def check_cache(cache_dir: Path) -> None:
+    """Raise a MachineError if subsets can't be written to `cache_dir` (read-only, full, not a folder)."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache_dir) as probe:
+            probe.write(b"subset")
+            probe.flush()
+    except OSError as error:
+        raise machine_error(error, cache_dir, _CACHE) from None
 
 
 def font_faces_css(characters: str, cache_dir: Path, subset_first: bool = True) -> tuple[str, list[Path]]:
