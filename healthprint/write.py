@@ -1,6 +1,7 @@
 """Step 6 of the pipeline: write the files, never half of one, and a build's outputs into --out all of a
 campaign or none of it, one build at a time, leaving nothing behind."""
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -66,9 +67,11 @@ class Output:
         self._started = time.time()
         self._tempdir = tempfile.tempdir
         self._lock: int | None = None
+        self._made = False
 
     def __enter__(self) -> "Output":
         try:
+            self._made = not self.folder.exists()
             self.folder.mkdir(parents=True, exist_ok=True)
             self._lock = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -92,6 +95,9 @@ class Output:
         tempfile.tempdir = self._tempdir
         if self._lock is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
+            if self._made:
+                with contextlib.suppress(OSError):  # fails unless empty: a build that wrote nothing leaves no folder
+                    self.folder.rmdir()
             os.close(self._lock)  # releases the lock
             self._lock = None
 
