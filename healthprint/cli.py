@@ -4,6 +4,7 @@ import argparse
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -123,10 +124,6 @@ def _timed_build(job: Job, cache_dir: Path, draft: bool) -> tuple[Built | Health
         result = build_pdf(job, cache_dir, draft=draft)
     except HealthprintError as error:
         result = error
-    # WeasyPrint deletes a document's temporary font folder when the document is garbage collected, and
-    # the laid-out document sits in reference cycles: collect now, since a forked worker leaves through
-    # os._exit, without the final collection that would delete them.
-    gc.collect()
     return result, time.perf_counter() - started
 
 
@@ -138,6 +135,10 @@ def _start_worker(parent: int) -> None:
     parent dies (even by kill -9) the worker dies too instead of waiting forever for work."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the parent's handler
+    # WeasyPrint deletes a document's temporary font folder when the document is garbage collected, and
+    # laid-out documents sit in reference cycles: a worker leaves through os._exit, without the final
+    # collection that would delete them, so collect on the way out (multiprocessing runs this).
+    multiprocessing.util.Finalize(None, gc.collect, exitpriority=0)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         watched = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0

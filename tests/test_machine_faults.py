@@ -8,12 +8,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from healthprint import fonts, write
+from healthprint import cli, fonts, write
+from healthprint.pipeline import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PAUSED = Path(__file__).resolve().parent / "paused_cli.py"
@@ -135,6 +137,15 @@ def test_parallel_build_leaves_nothing_in_the_temp_folder(scenario, tmp_path, fa
     assert result.returncode == (2 if fails else 0), result.stderr
     assert list(temp.iterdir()) == []
     assert not list((tmp_path / "out").glob(".staging-*"))
+
+
+def test_workers_remove_weasyprint_temp_folders_themselves(campaign, tmp_path, monkeypatch):
+    """The root cause, apart from the build's own temp folder: each worker deletes the font folders of
+    the documents it laid out before it exits (WeasyPrint deletes them only when they are collected)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    jobs = plan([campaign], formats={"poster"})
+    assert all(not isinstance(built, Exception) for built, _ in cli._build_all(jobs, tmp_path / "cache", 2, False))
+    assert list(tmp_path.iterdir()) == [tmp_path / "cache"]
 
 
 def test_workers_die_with_their_parent(tmp_path):
