@@ -8,6 +8,7 @@ import multiprocessing.util
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -130,9 +131,11 @@ def _timed_build(job: Job, cache_dir: Path, draft: bool) -> tuple[Built | Health
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, temp: str) -> None:
     """A worker ends with the build: Ctrl-C is the parent's to handle (it stops the workers), and if the
-    parent dies (even by kill -9) the worker dies too instead of waiting forever for work."""
+    parent dies (even by kill -9) the worker dies too instead of waiting forever for work. Its temporary
+    files go to the build's temp folder (inherited when forked, not when spawned)."""
+    tempfile.tempdir = temp
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the parent's handler
     # WeasyPrint deletes a document's temporary font folder when the document is garbage collected, and
@@ -169,7 +172,7 @@ def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(os.getpid(),))
+                               initializer=_start_worker, initargs=(os.getpid(), tempfile.gettempdir()))
     try:
         yield from pool.map(_timed_build, jobs, [cache_dir] * len(jobs), [draft] * len(jobs))
     except BaseException:  # interrupted, or the build stopped early: don't wait for the running jobs
