@@ -76,6 +76,7 @@ class Output:
             self._lock = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            self._made = False  # the other build may have made it: its folder, not ours to remove
             self.__exit__()
             raise MachineError(f"another build is writing to {self.folder}{self._holder()}; "
                                f"wait for it or use another --out") from None
