@@ -59,6 +59,7 @@ MAX_KEY_CHARS = 64
 MAX_NUMBER_CHARS = 30  # Python refuses ints over 4300 digits, and 1:2:3:… (base 60) grows without bound
 
 _YAML_TAG = "tag:yaml.org,2002:"
+_QUOTED = re.compile(r"'([^']*)'")
 _SURROGATES = re.compile(r"[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
 _FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket",
                stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFLNK: "a link"}
@@ -114,7 +115,7 @@ class _Composer(yaml.SafeLoader):
     """The safe loader's node tree, refused as soon as it grows past MAX_NODES or MAX_DEPTH or uses a tag.
 
     Counting while composing stops a huge file early, before it costs time and memory; a tag (`!!binary`,
-    `!!python/…`, `!foo`) is never needed for text, and the constructors behind some of them run code.
+    `!!set`, `!foo`) is never needed for text and would turn a value into bytes, a set or an error.
     """
 
     def __init__(self, text: str):
@@ -206,6 +207,11 @@ class _Reader:
         return value
 
 
+def _shortened(problem: str) -> str:
+    """PyYAML's message with each value it quotes (an anchor or tag name of any length) cut short."""
+    return _QUOTED.sub(lambda match: quote(match.group(1)), problem)
+
+
 def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
     """Parse one content file of `folder` with the safe loader; every problem comes back as a Problem.
 
@@ -227,11 +233,11 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
         return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"character U+{error.character:04X} "
-                                                  "is not allowed (a control character); delete it")]
+                                                  "is not allowed in a YAML file; delete it")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"YAML syntax error: {error.problem}")]
+        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"YAML syntax error: {_shortened(error.problem)}")]
     reader = _Reader(shown_as)
     if node is None:
         return reader.file, [Problem(shown_as, None, None, "", "file is empty")]
@@ -239,5 +245,5 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
         reader.file.data = reader.read(node, ())
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
-        reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "", f"YAML error: {error.problem}"))
+        reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "", f"YAML error: {_shortened(error.problem)}"))
     return reader.file, reader.problems

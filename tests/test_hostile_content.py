@@ -186,7 +186,7 @@ def test_an_id_longer_than_64_characters_is_refused(scenario, run_cli):
 
 def test_a_nul_byte_is_reported_at_its_line_and_column(scenario, run_cli):
     content = scenario({"en.yaml": ('title: "Stem-cell', 'title: "Stem\x00-cell')})
-    _expect(run_cli, content, "{c}/en.yaml:1:13: character U+0000 is not allowed (a control character); delete it")
+    _expect(run_cli, content, "{c}/en.yaml:1:13: character U+0000 is not allowed in a YAML file; delete it")
 
 
 def test_a_complex_key_is_reported_at_its_own_line(scenario, run_cli):
@@ -203,6 +203,12 @@ def test_yaml_tags_are_refused(scenario, run_cli):
     content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"', "title: !!binary aGVsbG8=")})
     _expect(run_cli, content, "{c}/en.yaml:1:8: YAML tag '!!binary' is not allowed; "
                               "write plain text, lists and mappings")
+
+
+def test_a_long_name_in_a_yaml_syntax_error_is_cut_short(scenario, run_cli):
+    content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"', "title: *" + "a" * 5000)})
+    _expect(run_cli, content, "{c}/en.yaml:1:8: YAML syntax error: found undefined alias "
+                              "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…'")
 
 
 def test_an_emoji_written_as_a_surrogate_pair_is_named(scenario, run_cli):
