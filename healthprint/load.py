@@ -237,7 +237,8 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"YAML syntax error: {_shortened(error.problem)}")]
+        message = f"YAML syntax error: {_shortened(error.problem)}"
+        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", message)]
     reader = _Reader(shown_as)
     if node is None:
         return reader.file, [Problem(shown_as, None, None, "", "file is empty")]
@@ -245,5 +246,6 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
         reader.file.data = reader.read(node, ())
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
-        reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "", f"YAML error: {_shortened(error.problem)}"))
+        reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "",
+                                       f"YAML error: {_shortened(error.problem)}"))
     return reader.file, reader.problems

@@ -88,7 +88,8 @@ class Campaign:
     """What every language of a campaign shares."""
 
     id: str = doc("Short name used in output file names: lower-case letters, digits, hyphens.", pattern=SLUG, chars=64)
-    languages: list[str] = doc("The two languages, each with a <code>.yaml file beside this one.", items=(2, 2), chars=16)
+    languages: list[str] = doc("The two languages, each with a <code>.yaml file beside this one.", items=(2, 2),
+                               chars=16)
     published: datetime.date = doc("Publication date (YYYY-MM-DD); also the PDFs' creation date.")
     version: str = doc("Version of this text, e.g. \"1.0\".", chars=20)
     review_by: datetime.date = doc("Date by which the text is reviewed again (at most 3 years on).")

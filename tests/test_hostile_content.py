@@ -230,12 +230,13 @@ def test_korean_in_the_english_file_is_an_error(scenario, run_cli):
 
 def test_an_english_sentence_in_the_chinese_file_is_an_error(scenario, run_cli):
     content = scenario({"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"Go for health. Don’t bet on miracles."')})
-    _expect(run_cli, content, "{c}/zh-Hans.yaml:38:5: slogans[2]: 'Go for health. Don’t bet on miracles.' has no "
-                              "Chinese or Japanese character in the zh-Hans file; translate it")
+    _expect(run_cli, content, "{c}/zh-Hans.yaml:38:5: slogans[2]: 'Go for health. Don’t bet on miracles.' "
+                              "has no Chinese or Japanese character in the zh-Hans file; translate it")
 
 
 def test_short_latin_numbers_and_urls_are_fine_in_the_chinese_file(scenario, run_cli):
-    content = scenario({"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"DMSO 2026 https://www.mhlw.go.jp/stf/seisakunitsuite/index.html"')})
+    short = '"DMSO 2026 https://www.mhlw.go.jp/stf/seisakunitsuite/index.html"'
+    content = scenario({"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', short)})
     code, err = _errors(run_cli, content)
     assert (code, err) == (0, [])
 
@@ -243,5 +244,6 @@ def test_short_latin_numbers_and_urls_are_fine_in_the_chinese_file(scenario, run
 def test_a_yaml_file_of_no_listed_language_is_reported(scenario, run_cli):
     content = scenario()
     (content / "campaign" / "xx-Fake.yaml").write_text("title: x\n", encoding="utf-8")
-    _expect(run_cli, content, "{c}/xx-Fake.yaml: not used: only campaign.yaml, en.yaml, zh-Hans.yaml are read here; "
-                              "list its language code under `languages` in campaign.yaml, or move it out of this folder")
+    _expect(run_cli, content, "{c}/xx-Fake.yaml: not used: only campaign.yaml, en.yaml, zh-Hans.yaml are read "
+                              "here; list its language code under `languages` in campaign.yaml, or move it out "
+                              "of this folder")
