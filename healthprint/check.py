@@ -356,7 +356,7 @@ class _LangAudit(HTMLParser):
         if not langs:
             self.problems.append(f"text without a lang attribute in <{tags[-1]}>: {snippet!r}")
         elif langs[-1] == "en" and CJK_CHARACTER.search(data):
-            self.problems.append(f"Chinese or Japanese text in <{tags[-1]} lang=\"en\">: {snippet!r}")
+            self.problems.append(f"Chinese, Japanese or Korean text in <{tags[-1]} lang=\"en\">: {snippet!r}")
 
 
 def check_langs(html: str, label: str) -> None:

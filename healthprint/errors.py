@@ -4,6 +4,20 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+QUOTE_CHARS = 40
+
+
+def quote(value: object) -> str:
+    """A value as a message may show it: quoted, control characters escaped, at most QUOTE_CHARS long.
+
+    Content may be hostile or huge; a message must stay one short line and never echo a whole file.
+    """
+    text = str(value)
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:QUOTE_CHARS])
+    if len(shown) > QUOTE_CHARS - 2 or len(text) > QUOTE_CHARS - 2:
+        shown = shown[:QUOTE_CHARS - 3] + "…"
+    return f"'{shown}'"
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -3,14 +3,16 @@
 Positions let every later error say `FILE:LINE:COL: key.path: message`.
 """
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import Problem, quote
 
 KeyPath = tuple[str | int, ...]
 
@@ -48,6 +50,97 @@ class YamlFile:
         return Problem(self.path, None, None, format_key(key), message)
 
 
+# Limits that keep a hostile or broken file from taking minutes or gigabytes: a real language file is
+# about 5 kB, with some 150 keys and values, nested 5 levels deep.
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 5_000
+MAX_DEPTH = 10
+MAX_KEY_CHARS = 64
+MAX_NUMBER_CHARS = 30  # Python refuses ints over 4300 digits, and 1:2:3:… (base 60) grows without bound
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_QUOTED = re.compile(r"'([^']*)'")
+_SURROGATES = re.compile(r"[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
+_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket",
+               stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFLNK: "a link"}
+
+
+class _Refused(Exception):
+    """A file we will not read further, with the line and column where it stopped (if known)."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None = None):
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+def _read_text(path: Path, folder: Path) -> str:
+    """The text of a regular file inside `folder`, at most MAX_FILE_BYTES, never blocking on a FIFO or device.
+
+    The type is checked before opening (opening a FIFO for reading waits for a writer) and again on
+    the open file, so a file swapped in between is caught too.
+    """
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise _Refused("file not found") from None
+    except (OSError, RuntimeError) as error:  # a loop of links
+        raise _Refused(f"cannot be read ({getattr(error, 'strerror', None) or 'a loop of links'})") from None
+    if not real.is_relative_to(folder.resolve()):
+        raise _Refused("is a link to a file outside the campaign folder; content files must be inside it")
+    try:
+        before = os.stat(real, follow_symlinks=False)
+        if not stat.S_ISREG(before.st_mode):
+            raise _Refused(f"is {_FILE_KINDS.get(stat.S_IFMT(before.st_mode), 'not a file')}, "
+                           "not a regular file")
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with open(descriptor, "rb") as file:
+            after = os.fstat(file.fileno())
+            if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(after.st_mode):
+                raise _Refused("was replaced while being read; try again")
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Refused(f"cannot be read ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(f"larger than {MAX_FILE_BYTES // 1_000_000} MB; a content file is a few kB of text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", "replace"))
+        raise _Refused(f"not UTF-8 text ({error.reason})",
+                       yaml.Mark(str(path), error.start, data.count(b"\n", 0, error.start), column, None, None))
+
+
+class _Composer(yaml.SafeLoader):
+    """The safe loader's node tree, refused as soon as it grows past MAX_NODES or MAX_DEPTH or uses a tag.
+
+    Counting while composing stops a huge file early, before it costs time and memory; a tag (`!!binary`,
+    `!!set`, `!foo`) is never needed for text and would turn a value into bytes, a set or an error.
+    """
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.nodes = self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(f"more than {MAX_NODES} keys and values; a content file has a few hundred",
+                           event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _Refused(f"YAML tag {quote(tag.replace(_YAML_TAG, '!!'))} is not allowed; "
+                           "write plain text, lists and mappings", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 class _Reader:
     """Turns a composed YAML node tree into plain data, refusing what translators never need."""
 
@@ -56,6 +149,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.constructor = yaml.SafeLoader("")
         self.seen: set[int] = set()
+
+    def fail(self, mark: yaml.Mark, key: KeyPath, message: str) -> None:
+        self.problems.append(Problem(self.file.path, mark.line + 1, mark.column + 1, format_key(key), message))
 
     def read(self, node: yaml.Node, key: KeyPath) -> Any:
         mark = node.start_mark
@@ -68,10 +164,13 @@ class _Reader:
         if isinstance(node, yaml.MappingNode):
             result = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(self.file.problem(key, "keys must be plain words"))
+                # The key's own text, not a value made from it: `2026-02-30:` is a name, not a date.
+                if (not isinstance(key_node, yaml.ScalarNode) or len(key_node.value) > MAX_KEY_CHARS
+                        or not key_node.value.isprintable()):
+                    self.fail(key_node.start_mark, key, f"keys must be plain words of at most {MAX_KEY_CHARS} "
+                                                        "characters")
                     continue
-                name = str(self.constructor.construct_object(key_node))
+                name = key_node.value
                 child = key + (name,)
                 if name in result:
                     self.file.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -82,37 +181,71 @@ class _Reader:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.read(item, key + (index,)) for index, item in enumerate(node.value)]
-        return self.constructor.construct_object(node)
+        return self._scalar(node, key)
+
+    def _scalar(self, node: yaml.ScalarNode, key: KeyPath) -> Any:
+        kind = node.tag.removeprefix(_YAML_TAG)
+        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
+            self.fail(node.start_mark, key, f"a number longer than {MAX_NUMBER_CHARS} characters; "
+                                            "put it in quotes to make it text")
+            return None
+        try:
+            value = self.constructor.construct_object(node)
+        except ValueError:  # only dates raise it: 2026-02-30 has the form of a date, but no such day exists
+            self.fail(node.start_mark, key, f"{quote(node.value)} is not a date that exists")
+            return None
+        if isinstance(value, str) and (broken := _SURROGATES.search(value)):
+            # "\ud83d\ude00" is how JSON writes an emoji; YAML reads it as two halves of nothing.
+            escaped = quote(broken.group())
+            if len(broken.group()) == 2:
+                whole = broken.group().encode("utf-16", "surrogatepass").decode("utf-16")
+                self.fail(node.start_mark, key, f"{escaped} is an escaped surrogate pair; write the character "
+                                                f"'{whole}' itself, or \\U{ord(whole):08X}")
+            else:
+                self.fail(node.start_mark, key, f"{escaped} is a broken escape (half of a surrogate pair)")
+            return None
+        return value
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[YamlFile, list[Problem]]:
-    """Parse one YAML file with the safe loader; syntax errors come back as problems, not exceptions."""
+def _shortened(problem: str) -> str:
+    """PyYAML's message with each value it quotes (an anchor or tag name of any length) cut short."""
+    return _QUOTED.sub(lambda match: quote(match.group(1)), problem)
+
+
+def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
+    """Parse one content file of `folder` with the safe loader; every problem comes back as a Problem.
+
+    Nothing in a file raises: syntax errors, limits and refused files are problems with their line.
+    """
+    shown_as = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", "file not found")]
-    except OSError as error:
-        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", f"cannot be read ({error.strerror})")]
-    except UnicodeDecodeError as error:
-        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", f"not UTF-8 text ({error.reason})")]
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError:
-        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", "YAML nested too deeply")]
+        text = _read_text(path, folder)
+        loader = _Composer(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _Refused as refused:
+        mark = refused.mark
+        return YamlFile(shown_as, None), [Problem(shown_as, mark and mark.line + 1, mark and mark.column + 1, "",
+                                                  refused.message)]
+    except yaml.reader.ReaderError as error:  # a control character: the reader knows its offset only
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"character U+{error.character:04X} "
+                                                  "is not allowed in a YAML file; delete it")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"YAML syntax error: {error.problem}")]
-    except yaml.YAMLError as error:
-        return YamlFile(shown_as, None), [Problem(shown_as, None, None, "", f"YAML syntax error: {error}")]
+        message = f"YAML syntax error: {_shortened(error.problem)}"
+        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", message)]
     reader = _Reader(shown_as)
     if node is None:
         return reader.file, [Problem(shown_as, None, None, "", "file is empty")]
     try:
         reader.file.data = reader.read(node, ())
-    except RecursionError:
-        reader.problems.append(Problem(shown_as, None, None, "", "nested too deeply"))
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
-        reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "", f"YAML error: {error.problem}"))
+        reader.problems.append(Problem(shown_as, mark.line + 1, mark.column + 1, "",
+                                       f"YAML error: {_shortened(error.problem)}"))
     return reader.file, reader.problems

@@ -16,8 +16,13 @@ from .schema import CJK_LANGUAGES
 HAN_KANA = r"\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_ANY = HAN_KANA + r"\u3000-\u303f\uff00-\uffef"
 LATIN = r"A-Za-z0-9\u00c0-\u024f"
+# Korean is not a language of the tool, but Hangul is CJK text all the same: it must not be tagged `en`.
+HANGUL = r"\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
 
-CJK_CHARACTER = re.compile(f"[{HAN_KANA}]")  # a Han character or kana: text that needs a CJK `lang`
+CJK_CHARACTER = re.compile(f"[{HAN_KANA}{HANGUL}]")  # Han, kana or Hangul: text that needs a CJK `lang`
+MAX_LATIN_WORDS = 3  # "DMSO", "Nature 573" or a name may stand alone in a CJK text; a sentence may not
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*")
+_URL = re.compile(r"\S+://\S+|www\.\S+")
 _SPACE_RUN = re.compile(r"\s+")
 _CJK_GAP = re.compile(rf"(?<=[{CJK_ANY}])\s+(?=[{CJK_ANY}])")
 _HAN_THEN_LATIN = re.compile(rf"([{HAN_KANA}])\s*([{LATIN}])")
@@ -42,6 +47,11 @@ def punctuation_slips(text: str) -> list[str]:
     """Messages for ASCII punctuation next to Han or kana, e.g. `ASCII ',' next to Chinese text; use '，'`."""
     return [f"ASCII '{m.group()}' next to CJK text; use '{FULL_WIDTH[m.group()]}'"
             for m in _ASCII_PUNCT_BY_HAN.finditer(text)]
+
+
+def untranslated(text: str) -> bool:
+    """Whether a text of a CJK file is Latin-script prose without one CJK character: most likely not translated."""
+    return not CJK_CHARACTER.search(text) and len(_LATIN_WORD.findall(_URL.sub("", text))) > MAX_LATIN_WORDS
 
 
 def map_texts(model: Any, change: Callable[[str], str]) -> Any:

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, quote
 from .load import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
 from .formats import FORMATS
 from .schema import CJK_LANGUAGES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths, walk
-from .text import CJK_CHARACTER, punctuation_slips
+from .text import CJK_CHARACTER, punctuation_slips, untranslated
 
 CAMPAIGN_FILE = "campaign.yaml"
 REVIEW_YEARS = 3
@@ -39,7 +39,7 @@ def _campaign_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
     problems = []
     for index, code in enumerate(campaign.languages or []):
         if code is not None and code not in LANGUAGES:
-            problems.append(source.problem(("languages", index), f"unknown language code {code!r}; "
+            problems.append(source.problem(("languages", index), f"unknown language code {quote(code)}; "
                                            f"available: {', '.join(sorted(LANGUAGES))}"))
     if campaign.languages and len(set(campaign.languages)) != len(campaign.languages):
         problems.append(source.problem(("languages",), "the same language is listed twice"))
@@ -49,7 +49,7 @@ def _campaign_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
         for size_index, size in enumerate(output.sizes or []):
             if size is not None and size not in FORMATS[output.format]:
                 problems.append(source.problem(("outputs", index, "sizes", size_index),
-                                               f"unknown size {size!r} for {output.format}; "
+                                               f"unknown size {quote(size)} for {output.format}; "
                                                f"available: {', '.join(FORMATS[output.format])}"))
     regions = [call.region for call in campaign.emergency or [] if call is not None]
     if len(set(regions)) != len(regions):
@@ -106,9 +106,9 @@ def _region_problems(campaign: Campaign, source: YamlFile, texts: Texts) -> list
         return []
     wanted = {number.region for number in campaign.emergency if number is not None}
     have = set(texts.urgent.regions)
-    problems = [source.problem(("urgent", "regions"), f"missing the name of region {region!r} "
+    problems = [source.problem(("urgent", "regions"), f"missing the name of region {quote(region)} "
                                f"(listed under emergency in {CAMPAIGN_FILE})") for region in sorted(wanted - have)]
-    problems += [source.problem(("urgent", "regions", region), f"region {region!r} has no emergency number "
+    problems += [source.problem(("urgent", "regions", region), f"region {quote(region)} has no emergency number "
                                 f"in {CAMPAIGN_FILE}") for region in sorted(have - wanted)]
     return problems
 
@@ -118,28 +118,41 @@ def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
 
     Every character must have a glyph in each weight of the font (any text may end up bold): a
     missing glyph would otherwise be drawn from some system font, or as a box. Chinese/Japanese text
-    must be in a file of a CJK language, or it would be set with the wrong `lang`; ASCII punctuation
-    beside Han characters is a typing slip.
+    must be in a file of a CJK language, or it would be set with the wrong `lang`; so must Korean, which
+    has no file; ASCII punctuation beside Han characters is a typing slip, and a sentence of only Latin
+    words in a CJK file was most likely left untranslated.
     """
     problems = []
     for key, value in _strings(source.data):
-        for character in sorted(set(value) - set(" \n\t"), key=value.index):
+        for character in (c for c in dict.fromkeys(value) if c not in " \n\t"):  # each once, in order
             for font in FONTS:
                 if ord(character) not in cmap(font.path):
-                    problems.append(source.problem(key, f"U+{ord(character):04X} {character!r} has no glyph in "
-                                                        f"{font.path.stem}", column=False))
+                    problems.append(source.problem(key, f"U+{ord(character):04X} {quote(character)} has no glyph "
+                                                        f"in {font.path.stem}", column=False))
                     break
         if lang in CJK_LANGUAGES:
             problems += [source.problem(key, slip) for slip in punctuation_slips(value)]
+            if untranslated(value):
+                problems.append(source.problem(key, f"{quote(value)} has no Chinese or Japanese character in the "
+                                                    f"{lang} file; translate it"))
         elif lang is not None and (found := CJK_CHARACTER.search(value)):
-            problems.append(source.problem(key, f"Chinese or Japanese text {found.group()!r} in the {lang} file; "
-                                                f"it belongs in a CJK language's file"))
+            problems.append(source.problem(key, f"Chinese, Japanese or Korean text {quote(found.group())} in the "
+                                                f"{lang} file; Chinese and Japanese belong in their own file, "
+                                                "Korean is not supported"))
     return problems
+
+
+def _unused_files(folder: Path, languages: list[str]) -> list[Problem]:
+    """YAML files beside campaign.yaml that no listed language reads: a forgotten or misnamed translation."""
+    used = {CAMPAIGN_FILE} | {f"{code}.yaml" for code in languages}
+    return [Problem(str(path), None, None, "", f"not used: only {', '.join(sorted(used))} are read here; "
+                    f"list its language code under `languages` in {CAMPAIGN_FILE}, or move it out of this folder")
+            for path in sorted(folder.glob("*.yaml")) if path.name not in used]
 
 
 def load_campaign(folder: Path) -> CampaignContent:
     """Read and validate `folder`; raise ContentError listing every problem found."""
-    meta, problems = read_yaml(folder / CAMPAIGN_FILE, str(folder / CAMPAIGN_FILE))
+    meta, problems = read_yaml(folder / CAMPAIGN_FILE, folder)
     if problems:
         raise ContentError(problems)
     validator = Validator(meta)
@@ -150,9 +163,12 @@ def load_campaign(folder: Path) -> CampaignContent:
     problems += _campaign_problems(meta, campaign) + _text_problems(meta, None)
 
     languages = [code for code in campaign.languages or [] if code in LANGUAGES]
+    # Only against a valid list: a misspelt or missing code is already reported once.
+    if campaign.languages and len(languages) == len(campaign.languages):
+        problems += _unused_files(folder, languages)
     files: dict[str, YamlFile] = {}
     for code in languages:
-        source, read_problems = read_yaml(folder / f"{code}.yaml", str(folder / f"{code}.yaml"))
+        source, read_problems = read_yaml(folder / f"{code}.yaml", folder)
         problems += read_problems
         if not read_problems:
             files[code] = source

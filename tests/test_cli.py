@@ -54,26 +54,31 @@ def test_overflowing_panel_fails_and_keeps_the_last_good_pdf(scenario, run_cli, 
     target = tmp_path / "out" / "stem-cell-safety_leaflet-a4_zh-Hans+en.pdf"
     target.parent.mkdir()
     target.write_bytes(b"last good build")
-    long_text = "Ask your doctor. " * 40
-    content = scenario({"en.yaml": ('"Can I ask my own doctor first?"', f'"{long_text}"')})
+    # Three long questions: each within its 200-character limit, together too long for the panel.
+    last_three = ('    - "How many cells? Is that a normal dose?"\n    - "What was approved: the lab, or the effect?"\n'
+                  '    - "Can I ask my own doctor first?"')
+    long_text = "Ask your doctor. " * 11
+    content = scenario({"en.yaml": (last_three, "\n".join(f'    - "{long_text}"' for _ in range(3)))})
     code, out, err = run_cli("--content", str(content), "--out", str(target.parent),
                            "--format", "leaflet", "--order", "zh-Hans+en")
     assert code == 2
     assert re.fullmatch(r"\[1/1\] stem-cell-safety leaflet-a4 zh-Hans\+en\s+FAILED \(see below\)\n", out)
     assert err == (f"{content}/campaign/en.yaml:35:7: checklist.items[6]: leaflet-a4 zh-Hans+en, flap panel: "
-                   "59 mm over (10 lines) — cut about 330 characters\nAborted with 1 layout error.\n")
+                   "22 mm over (4 lines) — cut about 115 characters (the longest text in this panel: "
+                   f"{content}/campaign/en.yaml:33:7 checklist.items[4])\nAborted with 1 layout error.\n")
     assert target.read_bytes() == b"last good build"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
 
 def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_path):
     """The handout has exactly two sides: more text is refused with the page count."""
-    content = scenario({"en.yaml": ('  text: "On 29 August', '  text: "' + "Long text. " * 300 + 'On 29 August')})
+    content = scenario({"en.yaml": ('  text: "On 29 August', '  text: "' + "Long text. " * 155 + 'On 29 August')})
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "handout",
                            "--size", "a4", "--order", "en+zh-Hans")
     assert code == 2
-    assert err == (f"{content}/campaign/en.yaml:5:3: incident.text: handout-a4 en+zh-Hans, page 1: "
-                   "225 mm over (33 lines) — cut about 1645 characters\nAborted with 1 layout error.\n")
+    assert err == (f"{content}/campaign/en.yaml:7:3: points.heading: handout-a4 en+zh-Hans, page 1: "
+                   "129 mm over (19 lines) — cut about 625 characters (the longest text on this page: "
+                   f"{content}/campaign/en.yaml:5:3 incident.text)\nAborted with 1 layout error.\n")
 
 
 def test_markup_in_content_is_printed_as_text_and_loads_nothing(scenario, run_cli, tmp_path):

@@ -65,7 +65,7 @@ CASES = {
         ["{c}/campaign.yaml:2:1: languages: missing key"]),
     "language-file-is-a-folder": (
         {},
-        ["{c}/en.yaml: cannot be read (Is a directory)"]),
+        ["{c}/en.yaml: is a folder, not a regular file"]),
     "bad-colour": (
         {"campaign.yaml": ('accent: "#C0262D"', 'accent: "red; background: url(x)"')},
         ["{c}/campaign.yaml:8:3: colours.accent: 'red; background: url(x)' is not allowed here; "

@@ -27,8 +27,8 @@ def test_chinese_text_in_the_english_file_is_an_error(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health. 别赌 miracles."')})
     code, _, err = run_cli("--content", str(content), "--list")
     assert (code, err.splitlines()[0]) == (
-        2, f"{content}/campaign/en.yaml:38:5: slogans[2]: Chinese or Japanese text '别' in the en file; "
-           "it belongs in a CJK language's file")
+        2, f"{content}/campaign/en.yaml:38:5: slogans[2]: Chinese, Japanese or Korean text '别' in the en file; "
+           "Chinese and Japanese belong in their own file, Korean is not supported")
 
 
 def test_text_without_lang_and_cjk_in_english_elements_are_caught_in_the_html():
@@ -38,7 +38,7 @@ def test_text_without_lang_and_cjk_in_english_elements_are_caught_in_the_html():
     with pytest.raises(LayoutError) as caught:
         check_langs(html, "x")
     assert caught.value.lines == ["x: text without a lang attribute in <p>: 'untagged'",
-                                  "x: Chinese or Japanese text in <p lang=\"en\">: '中文'"]
+                                  "x: Chinese, Japanese or Korean text in <p lang=\"en\">: '中文'"]
 
 
 def _document(body: str, tmp_path, css: str = ""):
