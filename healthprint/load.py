@@ -3,6 +3,7 @@
 Positions let every later error say `FILE:LINE:COL: key.path: message`.
 """
 
+import hashlib
 import os
 import re
 import stat
@@ -40,6 +41,9 @@ class YamlFile:
     path: str
     data: Any
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    # SHA-256 of the text as read: the up-to-date check fingerprints this, never reading the file again
+    # (a file swapped for a FIFO after validation must not hang the build).
+    digest: str = ""
 
     def problem(self, key: KeyPath, message: str, column: bool = True) -> Problem:
         """A problem at `key`, or at its nearest parent that has a position (for missing keys)."""
@@ -240,6 +244,7 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
         message = f"YAML syntax error: {_shortened(error.problem)}"
         return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", message)]
     reader = _Reader(shown_as)
+    reader.file.digest = hashlib.sha256(text.encode()).hexdigest()
     if node is None:
         return reader.file, [Problem(shown_as, None, None, "", "file is empty")]
     try:

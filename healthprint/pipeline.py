@@ -81,7 +81,8 @@ def _tool_digest() -> str:
 
 def inputs_digest(job: Job) -> str:
     """Fingerprint of everything that shapes a job's PDF: code, templates, fonts, options, content."""
-    key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{_files_digest(list(job.content.files))}"
+    content = "".join(f"{name}:{source.digest}\0" for name, source in sorted(job.content.sources.items()))
+    key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{content}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 

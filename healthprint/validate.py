@@ -24,9 +24,8 @@ class CampaignContent:
     folder: Path
     campaign: Campaign
     texts: dict[str, Texts]
-    files: tuple[Path, ...]
     # The parsed files by name without `.yaml` (`campaign`, `en`, …): where each key stands, so a text
-    # that does not fit the page can be traced back to its line.
+    # that does not fit the page can be traced back to its line, and the digest of what was read.
     sources: dict[str, YamlFile]
 
 
@@ -185,6 +184,4 @@ def load_campaign(folder: Path) -> CampaignContent:
         problems += _text_problems(source, code)
     if problems:
         raise ContentError(problems)
-    return CampaignContent(folder, campaign, texts,
-                           tuple([folder / CAMPAIGN_FILE] + [folder / f"{code}.yaml" for code in languages]),
-                           {Path(CAMPAIGN_FILE).stem: meta, **files})
+    return CampaignContent(folder, campaign, texts, {Path(CAMPAIGN_FILE).stem: meta, **files})

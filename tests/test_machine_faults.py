@@ -126,10 +126,15 @@ def test_a_pdf_replaced_behind_the_stamp_is_not_up_to_date(run_cli, tmp_path):
 
 # 5. Nothing left behind.
 
+# The leaflet's flap over-full: three long questions, each within its 200-character limit.
+TOO_LONG = {"en.yaml": ('    - "How many cells? Is that a normal dose?"\n    - "What was approved: the lab, or the effect?"\n'
+                        '    - "Can I ask my own doctor first?"',
+                        "\n".join(f'    - "{"Ask your doctor. " * 11}"' for _ in range(3)))}
+
 @pytest.mark.parametrize("fails", [False, True], ids=["passing", "failing"])
 def test_parallel_build_leaves_nothing_in_the_temp_folder(scenario, tmp_path, fails):
     """WeasyPrint's font folders of -j 2 workers are removed, whether the build passes or fails."""
-    edits = {"en.yaml": ('"Can I ask my own doctor first?"', f'"{"Ask your doctor. " * 40}"')} if fails else {}
+    edits = TOO_LONG if fails else {}
     temp = tmp_path / "temp"
     temp.mkdir()
     result = _build("--content", str(scenario(edits)), "--out", str(tmp_path / "out"), "--format", "poster",
@@ -296,7 +301,7 @@ def test_garbage_cache_checksum_is_rebuilt(tmp_path):
 def test_a_campaign_is_written_whole_or_not_at_all(scenario, run_cli, tmp_path):
     """The posters pass but the leaflets do not fit: the posters are not written (the last good ones
     stay, so out/ never holds two versions of the text), the drafts are, and the summary says so."""
-    content = scenario({"en.yaml": ('"Can I ask my own doctor first?"', f'"{"Ask your doctor. " * 40}"')})
+    content = scenario(TOO_LONG)
     target = _last_good(tmp_path / "out")
     code, out, err = run_cli("--content", str(content), "--out", str(target.parent), "--format", "poster",
                              "--format", "leaflet", "--size", "a4", "--size", "a3", "--draft")
