@@ -6,6 +6,8 @@ Measures, and prints as one Markdown table:
   (c) the full build again with nothing changed (same --out folder and cache as (b));
   (d) in-process `build_pdf` per document: median of 3 calls, warm cache, import and loading excluded;
   (e) the size of every PDF of the full build;
+  (g) how long hostile content takes to be refused (CPU time of load_campaign): a 50 MB file, and under
+      the 250 kB limit 60 000 list items, 200 000 levels of nesting, one unquoted text;
   (f) with --before: the same A4 handout as (a) the way WeasyPrint does it on its own, with the full
       Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (7–14 s).
 (a)-(c) report the median wall time of --repeat runs and the peak RSS of the build process; with
@@ -96,6 +98,37 @@ def in_process_times(cache: Path) -> list[tuple[str, float]]:
     return results
 
 
+HOSTILE = {  # (g): en.yaml of the real campaign replaced by …
+    "50 MB of `- a` lines": b"- a\n" * 12_500_000,
+    "60 000 list items": b"- a\n" * 60_000,
+    "200 000 levels of nesting": b"[" * 200_000,
+    "one unquoted text of 250 kB": b"title: " + b"a " * 124_990,
+}
+
+
+def refusal_times(tmp: Path) -> list[tuple[str, float]]:
+    """(case, CPU ms until load_campaign refuses it) for each HOSTILE en.yaml."""
+    import shutil
+
+    from healthprint.errors import ContentError
+    from healthprint.validate import load_campaign
+
+    results = []
+    for name, data in HOSTILE.items():
+        folder = tmp / "hostile" / "stem-cell-safety"
+        shutil.rmtree(folder.parent, ignore_errors=True)
+        shutil.copytree(ROOT / "content" / "stem-cell-safety", folder)
+        (folder / "en.yaml").write_bytes(data)
+        started = time.process_time()
+        try:
+            load_campaign(folder)
+        except ContentError:
+            results.append((name, (time.process_time() - started) * 1000))
+        else:
+            sys.exit(f"(g) {name}: not refused")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a), (b), (c) to take the median of")
@@ -119,6 +152,7 @@ def main() -> None:
         c = measure([], [(out, cache)] * repeat)
         a = measure(HANDOUT, [(tmp / f"handout{i}", cache) for i in range(repeat)])
         d = in_process_times(cache)
+        g = refusal_times(tmp)
         sizes = [(pdf.name, pdf.stat().st_size) for pdf in sorted(out.glob("*.pdf"))]  # before tmp goes
         if options.before:
             stock = tmp / "stock" / "handout.pdf"
@@ -144,6 +178,8 @@ def main() -> None:
         print(f"| (d) build_pdf {label} | {ms:.0f} ms | | |")
     for name, size in sizes:
         print(f"| (e) {name} | | | {size / 1024:.1f} KB ({size} B) |")
+    for name, ms in g:
+        print(f"| (g) refuse {name} (CPU) | {ms:.0f} ms | | |")
     if options.before:
         print(f"| (f) before: plain WeasyPrint, full fonts, handout a4 zh-Hans+en, process | {before[0]:.2f} s | "
               f"| {before[1] / 1024:.1f} KB ({before[1]} B) |")

@@ -5,7 +5,6 @@ Never a traceback, a hang, a file echoed into the terminal, or minutes of work o
 
 import dataclasses
 import os
-import time
 import typing
 from pathlib import Path
 
@@ -68,42 +67,36 @@ def test_a_link_that_stays_inside_the_campaign_folder_is_read(scenario, run_cli)
     assert (code, err) == (0, [])
 
 
-def test_a_file_over_1_mb_is_refused_at_once(scenario, tmp_path):
-    """50 MB of `- a` lines once took 6 minutes and 14.6 GB; only the first 1 MB + 1 byte is read now."""
-    content = scenario()
-    (content / "campaign" / "en.yaml").write_bytes(b"- a\n" * 12_500_000)
-    started = time.process_time()
+def _refused(content: Path, data: bytes) -> list[str]:
+    """The error lines for an en.yaml of `data`. How fast the refusal is (well under a second for each
+    case below) is measured by the benchmark, not here: the messages show where reading stopped."""
+    (content / "campaign" / "en.yaml").write_bytes(data)
     with pytest.raises(ContentError) as caught:
         load_campaign(content / "campaign")
-    assert time.process_time() - started < 1
-    assert str(caught.value).splitlines() == [
-        f"{content}/campaign/en.yaml: larger than 1 MB; a content file is a few kB of text",
+    return str(caught.value).splitlines()
+
+
+def test_a_file_over_1_mb_is_refused_at_once(scenario):
+    """50 MB of `- a` lines once took 6 minutes and 14.6 GB; only the first 250 kB + 1 byte is read now."""
+    content = scenario()
+    assert _refused(content, b"- a\n" * 12_500_000) == [
+        f"{content}/campaign/en.yaml: larger than 250 kB; a content file is a few kB of text",
         "Aborted with 1 content error."]
 
 
 # ---- Point 4: how much a file may hold -------------------------------------------------------------------
 
 
-def test_a_list_of_200000_items_is_refused_while_reading(scenario, tmp_path):
+def test_a_list_of_60000_items_is_refused_while_reading(scenario):
     content = scenario()
-    (content / "campaign" / "en.yaml").write_bytes(b"- a\n" * 200_000)
-    started = time.process_time()
-    with pytest.raises(ContentError) as caught:
-        load_campaign(content / "campaign")
-    assert time.process_time() - started < 1
-    assert str(caught.value).splitlines() == [
+    assert _refused(content, b"- a\n" * 60_000) == [  # 240 kB: under the size limit
         f"{content}/campaign/en.yaml:5000:3: more than 5000 keys and values; a content file has a few hundred",
         "Aborted with 1 content error."]
 
 
-def test_deep_nesting_is_refused_while_reading(scenario, tmp_path):
+def test_deep_nesting_is_refused_while_reading(scenario):
     content = scenario()
-    (content / "campaign" / "en.yaml").write_text("[" * 500_000, encoding="utf-8")
-    started = time.process_time()
-    with pytest.raises(ContentError) as caught:
-        load_campaign(content / "campaign")
-    assert time.process_time() - started < 1
-    assert str(caught.value).splitlines() == [
+    assert _refused(content, b"[" * 200_000) == [
         f"{content}/campaign/en.yaml:1:11: nested more than 10 levels deep", "Aborted with 1 content error."]
 
 
@@ -111,8 +104,8 @@ def test_deep_nesting_is_refused_while_reading(scenario, tmp_path):
 
 
 def test_a_very_long_text_is_refused_before_layout(scenario, run_cli):
-    content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"', f'title: "{"word " * 100_000}"')})
-    _expect(run_cli, content, "{c}/en.yaml:1:1: title: too long: 499999 characters, at most 200 here")
+    content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"', f'title: "{"word " * 40_000}"')})
+    _expect(run_cli, content, "{c}/en.yaml:1:1: title: too long: 199999 characters, at most 200 here")
 
 
 def test_every_text_field_states_its_length_limit():
