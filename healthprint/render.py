@@ -17,8 +17,8 @@ import jinja2
 
 from .formats import LEAFLET_INSIDE, LEAFLET_OUTSIDE, Size
 from .load import KeyPath, format_key
-from .schema import Campaign, Texts
-from .text import map_texts, tidy
+from .schema import CJK_LANGUAGES, Campaign, Texts
+from .text import map_texts, tidy, typeset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -107,6 +107,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["zip"] = zip
+    env.filters["typeset"] = typeset
+    env.tests["cjk"] = lambda lang: lang in CJK_LANGUAGES
     return env
 
 

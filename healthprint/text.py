@@ -1,15 +1,17 @@
 """Step 3 of the pipeline: typographic clean-up of reviewed text before it reaches a template.
 
 - whitespace from YAML line folding is collapsed (and removed between two CJK characters);
-- a space separates Han/kana from Latin letters and digits (W3C clreq/jlreq ask for about ¼ em).
-  U+2005 would be exactly ¼ em, but Noto Sans CJK has no glyph for it and Pango would pull in a
-  system font; its U+0020 is 0.224 em and is never stretched, since CJK text is set ragged-right;
+- no space between Han/kana and Latin letters or digits: `8月29日` as readers copy and search it. The
+  ¼-em gap W3C clreq/jlreq ask for is made by layout at render time (`typeset`): a space character
+  would end up in copy-paste, search and screen readers;
 - ASCII punctuation touching Han text is reported, not silently fixed: it is a translation slip.
 """
 
 import dataclasses
 import re
 from typing import Any, Callable
+
+from markupsafe import Markup, escape
 
 from .schema import CJK_LANGUAGES
 
@@ -37,10 +39,79 @@ def tidy(text: str, lang: str) -> str:
     if lang in CJK_LANGUAGES:
         text = _CJK_GAP.sub("", text)
         text = _SPACE_RUN.sub(" ", text)
-        text = _HAN_THEN_LATIN.sub(r"\1 \2", text)
-        text = _LATIN_THEN_HAN.sub(r"\1 \2", text)
+        text = _HAN_THEN_LATIN.sub(r"\1\2", text)
+        text = _LATIN_THEN_HAN.sub(r"\1\2", text)
         return text.replace("——", "\u2e3a")  # two U+2014 are 1.68 em in Noto; U+2E3A is one 2-em dash
     return _SPACE_RUN.sub(" ", text)
+
+
+# A Latin word, number or phrase inside CJK text ("DMSO", "Nature 573", "1.0", "30%"): one run, one gap.
+_LATIN_RUN = re.compile(rf"[{LATIN}](?:[{LATIN} .,:/'’+\-–]*[{LATIN}%])?")
+_HAN = re.compile(f"[{HAN_KANA}]")
+# Full-width punctuation whose glyph is half ink, half blank: two in a row leave a double blank.
+_OPENING = "（「『《“‘〔【"
+_CLOSING = "，。、；：）」』》”’〕】"
+SHORT_WORD = 3  # "a", "on", "the": too short to end a line alone after a kept-together last word
+
+
+def _halved(text: str, index: int) -> bool:
+    """Whether the punctuation mark at `index` gives up its blank half (OpenType `halt`): a closing mark
+    before another mark, an opening mark after another opening mark or at the start of the text."""
+    mark, after = text[index], text[index + 1:index + 2]
+    if mark in _CLOSING:
+        return bool(after) and after in _OPENING + _CLOSING
+    return mark in _OPENING and (index == 0 or text[index - 1] in _OPENING)
+
+
+def _kept_end(text: str, cjk: bool) -> int:
+    """Where the end that must not be broken begins: the last three Han/kana characters or Latin runs
+    (with the punctuation among and after them) in CJK text, the last two words in Latin text (three
+    when the second last is as short as `a`). 0: the text is too short to keep anything together."""
+    if cjk:
+        units = [m.start() for m in re.finditer(f"{_LATIN_RUN.pattern}|{_HAN.pattern}", text)]
+        return units[-3] if len(units) > 3 else 0
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    if len(starts) < 3:
+        return 0
+    second_last = text[starts[-2]:starts[-1]].strip()
+    return starts[-3] if len(second_last) <= SHORT_WORD and len(starts) > 3 else starts[-2]
+
+
+def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
+    """`text` as escaped HTML with the spacing CJK typesetting needs, made by layout, never by characters
+    (copy-paste, search and screen readers get the text as written):
+
+    - each Latin run touching Han/kana in `<span class="latin-gap">`, with a ¼-em margin on the side(s)
+      touching Han (`gap-start`, `gap-end`);
+    - the first of two adjacent full-width punctuation marks (and an opening mark starting the text) in
+      `<span class="halt">`, set half-width by the font's `halt` feature;
+    - with `keep_end`, the end of the text in `<span class="keep">` (no line break inside), so a title
+      or slogan never ends with a line of one or two characters or one word.
+    """
+    cjk = lang in CJK_LANGUAGES
+    cut = _kept_end(text, cjk) if keep_end else 0
+    pieces, index = [], 0
+    while index < len(text):
+        if index == cut and cut:
+            pieces.append(Markup('<span class="keep">'))
+        run = _LATIN_RUN.match(text, index) if cjk else None
+        if run and (index == 0 or not _LATIN_RUN.match(text[index - 1])):
+            end = run.end()
+            sides = [name for name, neighbour in (("gap-start", text[index - 1:index]), ("gap-end", text[end:end + 1]))
+                     if neighbour and _HAN.match(neighbour)]
+            piece = escape(run.group())
+            pieces.append(Markup('<span class="latin-gap {}">{}</span>').format(" ".join(sides), piece)
+                          if sides else piece)
+            index = end
+            continue
+        if cjk and text[index] in _OPENING + _CLOSING and _halved(text, index):
+            pieces.append(Markup('<span class="halt">{}</span>').format(text[index]))
+        else:
+            pieces.append(escape(text[index]))
+        index += 1
+    if cut:
+        pieces.append(Markup("</span>"))
+    return Markup("").join(pieces)
 
 
 def punctuation_slips(text: str) -> list[str]:

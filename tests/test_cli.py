@@ -77,7 +77,7 @@ def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_p
                            "--size", "a4", "--order", "en+zh-Hans")
     assert code == 2
     assert err == (f"{content}/campaign/en.yaml:7:3: points.heading: handout-a4 en+zh-Hans, page 1: "
-                   "129 mm over (19 lines) — cut about 625 characters (the longest text on this page: "
+                   "129 mm over (19 lines) — cut about 620 characters (the longest text on this page: "
                    f"{content}/campaign/en.yaml:5:3 incident.text)\nAborted with 1 layout error.\n")
 
 

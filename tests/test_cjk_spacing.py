@@ -1,0 +1,36 @@
+"""CJK typesetting made by layout, not characters: the text stays as written (`8月29日`), the gaps are spans."""
+
+import re
+
+from healthprint.formats import FORMATS
+from healthprint.render import render_html
+from healthprint.text import typeset
+
+
+def _html(campaign, format_name="handout", size="a4"):
+    return render_html(campaign.campaign, campaign.texts, format_name, FORMATS[format_name][size], ("zh-Hans", "en"))
+
+
+def _plain(html: str) -> str:
+    """The text of the HTML as copy-paste and search get it."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_no_space_between_han_and_latin_or_digits_the_gap_is_a_span(campaign):
+    for format_name, size in (("handout", "a4"), ("poster", "a2"), ("leaflet", "a4")):
+        html = _html(campaign, format_name, size)
+        text = _plain(html)
+        assert "版本1.0" in text and "2026年11月25日" in text, format_name
+        assert '<span class="latin-gap gap-start">1.0</span>' in html, format_name
+    assert "对DMSO过敏" in _plain(_html(campaign)) and "8月29日" in _plain(_html(campaign))
+
+
+def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
+    for format_name, size in (("handout", "a4"), ("poster", "a2")):
+        text = _plain(_html(campaign, format_name, size))
+        assert "改写。本材料" in text and "改写。 " not in text, format_name
+
+
+def test_adjacent_full_width_punctuation_is_halved_and_display_ends_kept_together():
+    assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“奇迹<span class="halt">”</span>。'
+    assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
