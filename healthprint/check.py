@@ -18,7 +18,7 @@ from weasyprint.stacking import StackingContext
 
 from .errors import LayoutError, Problem
 from .load import parse_key
-from .text import CJK_CHARACTER
+from .text import CJK_CHARACTER, TYPESET_SPANS
 
 PX_TO_MM = 25.4 / 96  # WeasyPrint lays out in CSS px
 
@@ -435,35 +435,34 @@ def _fills_short_of_bleed(page, number: int, label: str) -> list[str]:
                  "bottom": (top + box.border_height() - height, bleed["bottom"])}
         for side, (beyond, needed) in edges.items():  # how far the fill passes the trim, and must
             if -near < beyond < needed - 0.01:
-                problems.append(f"{label}: page {number}, {_describe_element(box)}: the fill reaches the "
+                problems.append(f"{label}: page {number}, {_describe_element(box.element)}: the fill reaches the "
                                 f"{side} trim but only {round(beyond * PX_TO_MM, 1) + 0.0:.1f} mm beyond it; "
                                 f"run it {needed * PX_TO_MM:.0f} mm into the bleed")
     return problems
 
 
-def _describe_element(box) -> str:
-    classes = "".join(f".{c}" for c in (box.element.get("class") or "").split())
-    return f"<{box.element.tag}{classes}>"
+def _describe_element(element) -> str:
+    classes = "".join(f".{c}" for c in (element.get("class") or "").split())
+    return f"<{element.tag}{classes}>"
 
 
-def _describe(box) -> str:
-    return f"{_describe_element(box)} {box.text.strip()[:24]!r}"
-
-
-def _text_boxes(box, background, roles: frozenset) -> Iterator[tuple]:
-    """Every text box with the background behind it and the roles (`data-role`) of its ancestors."""
+def _text_boxes(box, background, roles: frozenset, owner=None) -> Iterator[tuple]:
+    """Every text box with the background behind it, the roles (`data-role`) of its ancestors and its
+    owner: the element a person wrote the text for (a typesetting span is part of it, not one of its own)."""
     colour = box.style["background_color"]
     if colour.alpha > 0:
         background = colour
     element = getattr(box, "element", None)
     if element is not None and element.get("data-role"):
         roles = roles | {element.get("data-role")}
+    if element is not None and not TYPESET_SPANS & set((element.get("class") or "").split()):
+        owner = element
     if isinstance(box, TextBox):
         if box.text.strip():
-            yield box, background, roles
+            yield box, background, roles, owner
         return
     for child in getattr(box, "children", ()):
-        yield from _text_boxes(child, background, roles)
+        yield from _text_boxes(child, background, roles, owner)
 
 
 def preflight(document: weasyprint.Document, format_name: str, size, required: dict[str, str],
@@ -480,12 +479,12 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
     """
     errors, warnings, seen, text = [], [], set(), []
     for number, page in enumerate(document.pages, 1):
-        for box, background, roles in _text_boxes(page._page_box, parse_color("white"), frozenset()):
+        for box, background, roles, owner in _text_boxes(page._page_box, parse_color("white"), frozenset()):
             text.append(box.text)
-            key = (number, id(box.element))
+            key = (number, id(owner))
             if key in seen:  # one finding per element, not per line
                 continue
-            where = f"{label}: page {number}, {_describe(box)}"
+            where = f"{label}: page {number}, {_describe_element(owner)} {''.join(owner.itertext()).strip()[:24]!r}"
             points = round(box.style["font_size"] * 0.75, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
             bold = box.style["font_weight"] >= 700
             ratio = contrast_ratio(box.style["color"], background)

@@ -52,6 +52,9 @@ _HAN = re.compile(f"[{HAN_KANA}]")
 _OPENING = "（「『《“‘〔【"
 _CLOSING = "，。、；：）」』》”’〕】"
 SHORT_WORD = 3  # "a", "on", "the": too short to end a line alone after a kept-together last word
+# The classes of the spans `typeset` makes: part of the text of the element around them, not elements
+# a person wrote (checks name the element around them).
+TYPESET_SPANS = frozenset({"latin-gap", "halt", "keep"})
 
 
 def _halved(text: str, index: int) -> bool:

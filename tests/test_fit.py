@@ -27,8 +27,8 @@ def test_text_hidden_under_the_leaflet_slogan_band_fails(scenario, run_cli, tmp_
                              "--order", "en+zh-Hans")
     c = content / "campaign"
     assert code == 2
-    assert err == (f"{c}/zh-Hans.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 6 mm over "
-                   "(1 line, hidden under the slogans) — cut about 15 characters (the longest text in this panel: "
+    assert err == (f"{c}/en.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 13 mm over "
+                   "(4 lines, hidden under the slogans) — cut about 60 characters (the longest text in this panel: "
                    f"{c}/en.yaml:14:7 points.items[2].text)\n"
                    "Aborted with 1 layout error.\n")
     assert not (tmp_path / "out").exists()
@@ -77,7 +77,7 @@ def test_draft_writes_the_over_full_pdf_marked_and_outlined(scenario, run_cli, t
     draft = out_dir / "stem-cell-safety_leaflet-a4_en+zh-Hans_DRAFT.pdf"
     assert code == 2
     assert out == f"[1/1] stem-cell-safety leaflet-a4 en+zh-Hans        FAILED (see below), draft → {draft}\n"
-    assert err.startswith(f"{content}/campaign/zh-Hans.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, ")
+    assert err.startswith(f"{content}/campaign/en.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, ")
     assert [p.name for p in out_dir.iterdir()] == [draft.name]
     assert [page.get_textpage().get_text_range().endswith("DRAFT — does not fit")
             for page in pdfium.PdfDocument(draft)] == [True, True]
