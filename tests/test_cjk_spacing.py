@@ -34,3 +34,16 @@ def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
 def test_adjacent_full_width_punctuation_is_halved_and_display_ends_kept_together():
     assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“奇迹<span class="halt">”</span>。'
     assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
+
+
+def test_the_tagged_text_has_no_space_between_han_and_digits_or_latin(built, tmp_path):
+    """What a screen reader and copy-paste from the tags get: `8月29日`, `对DMSO过敏`, never `8 月 29 日`."""
+    import subprocess
+
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(built["stem-cell-safety handout-a4 zh-Hans+en"][1])
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
+    spoken = "".join(re.findall(r'^\s*"(.*)"$', tree, flags=re.MULTILINE))
+    for written in ("8月29日，", "一名50岁", "对DMSO过敏", "要加保护剂DMSO，", "版本1.0"):
+        assert written in spoken, written
+    assert "8 月" not in spoken and "DMSO 过敏" not in spoken
