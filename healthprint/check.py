@@ -441,6 +441,33 @@ def _fills_short_of_bleed(page, number: int, label: str) -> list[str]:
     return problems
 
 
+SHORT_LINE = 0.2  # a last line under a fifth of the longest looks like a leftover, not an ending
+
+
+def _short_last_lines(page, number: int, label: str) -> list[str]:
+    """Display texts (`data-display`: titles, headings, main messages, slogans) whose last line is a
+    leftover: one Latin word, two CJK characters or less, or under a fifth of the longest line."""
+    problems = []
+    for box in _boxes(page._page_box):
+        element = getattr(box, "element", None)
+        lines = [child for child in getattr(box, "children", ()) if isinstance(child, LineBox)]
+        if element is None or element.get("data-display") is None or len(lines) < 2 or box.element is not element:
+            continue
+        widths, texts = [], []
+        for line in lines:
+            words = [text for text in _boxes(line) if isinstance(text, TextBox)]
+            texts.append("".join(text.text for text in words).strip())
+            widths.append(max((text.position_x + text.width for text in words), default=line.position_x)
+                          - line.position_x)
+        last = texts[-1]
+        cjk = len(CJK_CHARACTER.findall(last))
+        if (cjk and cjk <= 2 and len(last) <= 3) or (not cjk and len(last.split()) == 1) \
+                or widths[-1] < SHORT_LINE * max(widths):
+            problems.append(f"{label}: page {number}, {_describe_element(element)} {''.join(element.itertext())[:24]!r}: "
+                            f"last line {last!r} is too short; shorten the text or break it elsewhere")
+    return problems
+
+
 def _describe_element(element) -> str:
     classes = "".join(f".{c}" for c in (element.get("class") or "").split())
     return f"<{element.tag}{classes}>"
@@ -517,6 +544,7 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
             if found:
                 seen.add(key)
         errors += _fills_short_of_bleed(page, number, label)
+        warnings += _short_last_lines(page, number, label)
     flat = re.sub(r"\s+", "", "".join(text))
     for name, value in required.items():
         if re.sub(r"\s+", "", value) not in flat:

@@ -111,3 +111,19 @@ def test_strict_turns_warnings_into_errors(monkeypatch, run_cli, tmp_path):
     assert code == 2
     assert "FAILED (warnings, --strict)" in out
     assert err.splitlines()[-1] == "Aborted with 2 layout errors."
+
+
+def test_a_display_text_ending_in_a_short_line_is_a_warning(tmp_path):
+    """A title whose last line is one word, or a Chinese heading ending in two characters, is named with
+    its last line; the same title in a wider box, ending in a full line, is not."""
+    document = _document(
+        '<h1 lang="en" data-display style="width: 90mm; font-size: 18pt">Stem-cell treatment: safety first</h1>'
+        '<h2 lang="zh-Hans" data-display style="width: 60mm; font-size: 18pt">干细胞治疗：安全第一第</h2>'
+        '<h1 lang="en" data-display style="width: 100mm; font-size: 18pt">Stem-cell treatment: safety first</h1>',
+        tmp_path, css="@page { size: 120mm 150mm }")
+    findings = preflight(document, "poster", FORMATS["poster"]["a3"], {}, "test")
+    assert [w for w in findings.warnings if "last line" in w] == [
+        "test: page 1, <h1> 'Stem-cell treatment: saf': last line 'first' is too short; shorten the text or "
+        "break it elsewhere",
+        "test: page 1, <h2> '干细胞治疗：安全第一第': last line '一第' is too short; shorten the text or break it elsewhere",
+    ]
