@@ -66,16 +66,16 @@ def _halved(text: str, index: int) -> bool:
     return mark in _OPENING and (index == 0 or text[index - 1] in _OPENING)
 
 
-def _kept_end(text: str, cjk: bool) -> int:
-    """Where the end that must not be broken begins: the last three Han/kana characters or Latin runs
+def _kept_end(text: str, cjk: bool) -> int | None:
+    """Where the end that must not be broken begins: the last five Han/kana characters or Latin runs
     (with the punctuation among and after them) in CJK text, the last two words in Latin text (three
-    when the second last is as short as `a`). 0: the text is too short to keep anything together."""
+    when the second last is as short as `a`). None: nothing to keep together."""
     if cjk:
         units = [m.start() for m in re.finditer(f"{_LATIN_RUN.pattern}|{_HAN.pattern}", text)]
-        return units[-3] if len(units) > 3 else 0
+        return units[-min(5, len(units))] if len(units) > 1 else None  # a short text is kept whole
     starts = [m.start() for m in re.finditer(r"\S+", text)]
     if len(starts) < 3:
-        return 0
+        return None
     second_last = text[starts[-2]:starts[-1]].strip()
     return starts[-3] if len(second_last) <= SHORT_WORD and len(starts) > 3 else starts[-2]
 
@@ -92,10 +92,10 @@ def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
       or slogan never ends with a line of one or two characters or one word.
     """
     cjk = lang in CJK_LANGUAGES
-    cut = _kept_end(text, cjk) if keep_end else 0
+    cut = _kept_end(text, cjk) if keep_end else None
     pieces, index = [], 0
     while index < len(text):
-        if index == cut and cut:
+        if index == cut:
             pieces.append(Markup('<span class="keep">'))
         run = _LATIN_RUN.match(text, index) if cjk else None
         if run and (index == 0 or not _LATIN_RUN.match(text[index - 1])):
@@ -112,7 +112,7 @@ def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
         else:
             pieces.append(escape(text[index]))
         index += 1
-    if cut:
+    if cut is not None:
         pieces.append(Markup("</span>"))
     return Markup("").join(pieces)
 
