@@ -75,7 +75,7 @@ def _kept_end(text: str, cjk: bool) -> int | None:
         return units[-min(5, len(units))] if len(units) > 1 else None  # a short text is kept whole
     starts = [m.start() for m in re.finditer(r"\S+", text)]
     if len(starts) < 3:
-        return None
+        return starts[0] if len(starts) == 2 else None  # two words: kept whole
     second_last = text[starts[-2]:starts[-1]].strip()
     return starts[-3] if len(second_last) <= SHORT_WORD and len(starts) > 3 else starts[-2]
 

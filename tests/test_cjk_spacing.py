@@ -34,6 +34,8 @@ def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
 def test_adjacent_full_width_punctuation_is_halved_and_display_ends_kept_together():
     assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“奇迹<span class="halt">”</span>。'
     assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
+    assert typeset("zero risk", "en", True) == '<span class="keep">zero risk</span>'
+    assert typeset("三个常识", "zh-Hans", True) == '<span class="keep">三个常识</span>'
 
 
 def test_the_tagged_text_has_no_space_between_han_and_digits_or_latin(built, tmp_path):
