@@ -176,8 +176,10 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
     Icons are SVG, whose `currentColor` WeasyPrint can only resolve to an RGB colour: they get their
     colour written out, in CMYK for the print variant.
     """
-    accent = campaign.colours.accent
-    icon_colour = device_cmyk(accent, campaign.colours.ink) if print_colours else accent
+    colours = campaign.colours
+    # Warnings in the accent, what helps (the main message's pictogram) in the calm colour.
+    icon_colour, help_colour = ((device_cmyk(colour, colours.ink) if print_colours else colour)
+                                for colour in (colours.accent, colours.calm))
     tidied = [map_texts(texts[lang], lambda text, lang=lang: tidy(text, lang)) for lang in langs]
     t = pair_up(tidied, langs)
     meta = Meta(
@@ -190,7 +192,7 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
     )
     template = environment().get_template(f"{format_name}.html")
     return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
-                           outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
+                           help_colour=help_colour, outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
 
 
 def stylesheet(format_name: str, size: Size, colours: Any) -> str:

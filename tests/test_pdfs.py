@@ -168,3 +168,20 @@ def test_every_pdf_has_a_trailer_id(built, printed):
     for label, (_, pdf) in [*built.items(), *printed.items()]:
         identifier = pikepdf.open(io.BytesIO(pdf)).trailer.ID
         assert len(identifier) == 2 and all(len(bytes(part)) >= 16 for part in identifier), label
+
+
+def test_the_leaflet_cover_shows_the_main_message_as_a_pictogram(built, campaign):
+    """Between the main message and the slogan band, the cover draws the pictogram (a patient asking
+    before a drip) in the calm colour, at least 30 × 20 mm; nothing else on the cover is in that colour."""
+    _, pdf = built["stem-cell-safety leaflet-a4 zh-Hans+en"]
+    scale = 2
+    image = pdfium.PdfDocument(pdf)[0].render(scale=scale).to_pil().convert("RGB")
+    calm = tuple(int(campaign.campaign.colours.calm[i:i + 2], 16) for i in (1, 3, 5))
+    px_per_mm = scale * 72 / 25.4
+    cover = image.crop((round(197 * px_per_mm), 0, image.width, image.height))
+    found = [(x, y) for y in range(0, cover.height, 2) for x in range(0, cover.width, 2)
+             if max(abs(a - b) for a, b in zip(cover.getpixel((x, y)), calm)) < 30]
+    left, right = min(x for x, _ in found) / px_per_mm, max(x for x, _ in found) / px_per_mm
+    top, bottom = min(y for _, y in found) / px_per_mm, max(y for _, y in found) / px_per_mm
+    assert right - left >= 30 and bottom - top >= 20, (left, right, top, bottom)
+    assert 110 < top and bottom < 170, (top, bottom)  # below the main message, above the band
