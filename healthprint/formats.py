@@ -34,6 +34,7 @@ class Size:
     neq: float          # the ≠ motif
     slogans: int        # how many slogans the format prints (the first is the lead; the leaflet: cover + 3 inside)
     page_plan: tuple[tuple[str, ...], ...] = ()  # handouts: the template's sections on each page
+    # (with a "pictogram" section, the main message's pictogram is drawn there, large, not in the masthead)
     headline_distance: float = 0  # posters: metres from which the headline must be read
     body_distance: float = 0      # posters: ... and the rest of the text but the footnotes
     folds: tuple[tuple[float, ...], ...] = ()  # folded formats: fold lines per page, mm from the left edge
@@ -42,12 +43,12 @@ class Size:
 FORMATS: dict[str, dict[str, Size]] = {
     "handout": {
         "a4": Size("a4", 210, 297, pages=2, margin=15, title=26, message=16, heading=14, body=12, small=8,
-                   neq=40, slogans=2,
+                   neq=40, slogans=1,
                    page_plan=(("masthead", "incident", "points"),
                               ("causes", "urgent", "checklist", "slogans", "small_print"))),
         "a5": Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=14, body=12, small=8,
                    neq=32, slogans=1,
-                   page_plan=(("masthead", "incident"), ("points",), ("causes", "urgent"),
+                   page_plan=(("masthead", "pictogram", "incident"), ("points",), ("causes", "urgent"),
                               ("checklist", "slogans", "small_print"))),
     },
     "leaflet": {
@@ -56,9 +57,9 @@ FORMATS: dict[str, dict[str, Size]] = {
     },
     "poster": {
         # Headline cap height ≥ 25 mm on A2 (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
-        "a2": Size("a2", 420, 594, pages=1, margin=20, title=100, message=34, heading=42, body=32, small=14,
-                   neq=76, slogans=1, headline_distance=3, body_distance=1.5),
-        "a3": Size("a3", 297, 420, pages=1, margin=14, title=70, message=24, heading=29.5, body=22, small=10,
-                   neq=53, slogans=1, headline_distance=2, body_distance=1),
+        "a2": Size("a2", 420, 594, pages=1, margin=15, title=100, message=34, heading=36, body=32, small=11,
+                   neq=76, slogans=0, headline_distance=3, body_distance=1.5),
+        "a3": Size("a3", 297, 420, pages=1, margin=11, title=70, message=24, heading=25.5, body=22, small=10,
+                   neq=53, slogans=0, headline_distance=2, body_distance=1),
     },
 }

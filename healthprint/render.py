@@ -177,9 +177,10 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
     colour written out, in CMYK for the print variant.
     """
     colours = campaign.colours
-    # Warnings in the accent, what helps (the main message's pictogram) in the calm colour.
-    icon_colour, help_colour = ((device_cmyk(colour, colours.ink) if print_colours else colour)
-                                for colour in (colours.accent, colours.calm))
+    # Warnings in the accent, what helps (the main message's pictogram) in the calm colour, icons on a
+    # coloured band in the paper's.
+    icon_colour, help_colour, paper_colour = ((device_cmyk(colour, colours.ink) if print_colours else colour)
+                                              for colour in (colours.accent, colours.calm, colours.paper))
     tidied = [map_texts(texts[lang], lambda text, lang=lang: tidy(text, lang)) for lang in langs]
     t = pair_up(tidied, langs)
     meta = Meta(
@@ -192,7 +193,7 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
     )
     template = environment().get_template(f"{format_name}.html")
     return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
-                           help_colour=help_colour, outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
+                           help_colour=help_colour, paper_colour=paper_colour, outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
 
 
 def stylesheet(format_name: str, size: Size, colours: Any) -> str:

@@ -103,11 +103,12 @@ class Campaign:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A heading with a short paragraph."""
+class Incident:
+    """The event the campaign answers."""
 
     heading: str = doc("Section heading.", chars=LINE)
-    text: str = doc("Two or three short sentences.", chars=PARAGRAPH)
+    text: str = doc("What happened, in two or three short sentences (handout, leaflet).", chars=PARAGRAPH)
+    summary: str = doc("The same in one sentence, with what is not yet known (poster).", chars=LINE)
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,8 @@ class Causes:
 @dataclass(frozen=True)
 class Checklist:
     heading: str = doc("Heading, e.g. 'Before any cell treatment, ask'.", chars=LINE)
-    items: list[str] = doc("Questions to ask, 3 to 7; the leaflet prints question N beside point N.", items=(3, 7),
-                           chars=LINE)
+    items: list[str] = doc("More questions to ask, 3 to 7, after `key_question`; the leaflet prints question N "
+                           "beside point N.", items=(3, 7), chars=LINE)
 
 
 @dataclass(frozen=True)
@@ -172,11 +173,13 @@ class Texts:
 
     title: str = doc("Headline for cover and poster.", chars=LINE)
     main_message: str = doc("The one main message, one sentence.", chars=LINE)
-    incident: Section = doc("What happened.")
+    incident: Incident = doc("What happened.")
     points: Points = doc("The three core points.")
     causes: Causes = doc("The three suspected causes.")
+    key_question: str = doc("The one question that decides, with what the answer means ('If not, don't go "
+                            "ahead'): large on the poster, first in every checklist.", chars=LINE)
     checklist: Checklist = doc("Questions to ask before any cell treatment.")
-    slogans: list[str] = doc("Warning slogans, 4 to 6: the first leads (poster, leaflet cover); the leaflet "
+    slogans: list[str] = doc("Warning slogans, 4 to 6: the first leads (handout, leaflet cover); the leaflet "
                                  "prints the next three inside.", items=(4, 6), chars=LINE)
     urgent: Urgent = doc("When and whom to call.")
     sources: Sources = doc("Reference and credit.")

@@ -54,18 +54,18 @@ def test_overflowing_panel_fails_and_keeps_the_last_good_pdf(scenario, run_cli, 
     target = tmp_path / "out" / "stem-cell-safety_leaflet-a4_zh-Hans+en.pdf"
     target.parent.mkdir()
     target.write_bytes(b"last good build")
-    # Three long questions: each within its 200-character limit, together too long for the panel.
-    last_three = ('    - "How many cells? Is that a normal dose?"\n    - "What was approved: the lab, or the effect?"\n'
-                  '    - "Can I ask my own doctor first?"')
+    # Two long questions for the flap only (the inside panels print the first three): each within its
+    # 200-character limit, together too long for the panel.
+    last_two = '    - "What was approved: the lab, or the effect?"\n    - "Can I ask my own doctor first?"'
     long_text = "Ask your doctor. " * 11
-    content = scenario({"en.yaml": (last_three, "\n".join(f'    - "{long_text}"' for _ in range(3)))})
+    content = scenario({"en.yaml": (last_two, "\n".join(f'    - "{long_text}"' for _ in range(2)))})
     code, out, err = run_cli("--content", str(content), "--out", str(target.parent),
                            "--format", "leaflet", "--order", "zh-Hans+en")
     assert code == 2
     assert re.fullmatch(r"\[1/1\] stem-cell-safety leaflet-a4 zh-Hans\+en\s+FAILED \(see below\)\n", out)
-    assert err == (f"{content}/campaign/en.yaml:35:7: checklist.items[6]: leaflet-a4 zh-Hans+en, flap panel: "
-                   "22 mm over (4 lines) — cut about 115 characters (the longest text in this panel: "
-                   f"{content}/campaign/en.yaml:33:7 checklist.items[4])\nAborted with 1 layout error.\n")
+    assert err == (f"{content}/campaign/en.yaml:36:7: checklist.items[5]: leaflet-a4 zh-Hans+en, flap panel: "
+                   "5 mm over (1 line) — cut about 20 characters (the longest text in this panel: "
+                   f"{content}/campaign/en.yaml:35:7 checklist.items[4])\nAborted with 1 layout error.\n")
     assert target.read_bytes() == b"last good build"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
@@ -76,7 +76,7 @@ def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_p
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "handout",
                            "--size", "a4", "--order", "en+zh-Hans")
     assert code == 2
-    assert err == (f"{content}/campaign/en.yaml:7:3: points.heading: handout-a4 en+zh-Hans, page 1: "
+    assert err == (f"{content}/campaign/en.yaml:8:3: points.heading: handout-a4 en+zh-Hans, page 1: "
                    "129 mm over (19 lines) — cut about 620 characters (the longest text on this page: "
                    f"{content}/campaign/en.yaml:5:3 incident.text)\nAborted with 1 layout error.\n")
 
@@ -84,9 +84,10 @@ def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_p
 def test_markup_in_content_is_printed_as_text_and_loads_nothing(scenario, run_cli, tmp_path):
     """Translators' text is escaped: a tag or a file URL in YAML shows up literally, nothing is fetched."""
     evil = '<img src=\\"file:///etc/passwd\\"><b>Bold?</b>'
-    content = scenario({"en.yaml": ('heading: "Get help now"', f'heading: "{evil}"')})
+    content = scenario({"en.yaml": ('key_question: "Is there a published trial for my illness?',
+                                    f'key_question: "{evil}')})
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster",
-                           "--size", "a3", "--order", "en+zh-Hans")
+                           "--size", "a2", "--order", "en+zh-Hans")
     assert (code, err) == (0, "")
     pdf = next(tmp_path.glob("*.pdf"))
     text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()

@@ -14,20 +14,20 @@ CASES = {
         ["{c}/en.yaml:3:1: incident.heading: missing here but present in {c}/zh-Hans.yaml:4"]),
     "key-only-in-other-language": (
         {"zh-Hans.yaml": ('  reference_label: "参考文献"\n', "")},
-        ["{c}/zh-Hans.yaml:47:1: sources.reference_label: missing here but present in {c}/en.yaml:48"]),
+        ["{c}/zh-Hans.yaml:48:1: sources.reference_label: missing here but present in {c}/en.yaml:49"]),
     "missing-key-in-campaign": (
         {"campaign.yaml": ('version: "1.0"\n', "")},
         ["{c}/campaign.yaml:2:1: version: missing key"]),
     "wrong-type": (
         {"zh-Hans.yaml": ('  heading: "三个常识"', '  heading: ["三个常识"]')},
-        ["{c}/zh-Hans.yaml:7:3: points.heading: expected text, got a list"]),
+        ["{c}/zh-Hans.yaml:8:3: points.heading: expected text, got a list"]),
     "number-instead-of-text": (
         {"campaign.yaml": ('version: "1.0"', "version: 1.10")},
         ["{c}/campaign.yaml:5:1: version: expected text, got a number (1.1; put it in quotes to make it text)"]),
     "unknown-key": (
         {"en.yaml": ("disclaimer:", 'disclamer: "x"\ndisclaimer:')},
-        ["{c}/en.yaml:50:1: disclamer: unknown key; allowed here: causes, checklist, disclaimer, "
-         "incident, labels, main_message, points, slogans, sources, title, urgent"]),
+        ["{c}/en.yaml:51:1: disclamer: unknown key; allowed here: causes, checklist, disclaimer, "
+         "incident, key_question, labels, main_message, points, slogans, sources, title, urgent"]),
     "empty-text": (
         {"en.yaml": ('main_message: "Before any cell treatment, ask for proof and safety. Don’t bet on a “miracle.”"',
                      'main_message: "  "')},
@@ -43,7 +43,7 @@ CASES = {
         ["{c}/campaign.yaml:24:17: outputs[3].sizes[2]: unknown size 'a1' for poster; available: a2, a3"]),
     "ascii-punctuation-in-chinese": (
         {"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康,不赌奇迹。"')},
-        ["{c}/zh-Hans.yaml:38:5: slogans[2]: ASCII ',' next to CJK text; use '，'"]),
+        ["{c}/zh-Hans.yaml:39:5: slogans[2]: ASCII ',' next to CJK text; use '，'"]),
     "yaml-alias": (
         {"en.yaml": ('title: "Stem-cell treatment: safety first"',
                      'title: &t "Stem-cell treatment: safety first"\nx: *t')},
@@ -54,12 +54,12 @@ CASES = {
          "(by 2029-11-25)"]),
     "list-lengths-differ-between-languages": (
         {"en.yaml": ('    - "Can I ask my own doctor first?"\n', '    - "Can I ask my own doctor first?"\n    - "And a seventh?"\n')},
-        ["{c}/zh-Hans.yaml:29:3: checklist.items: 6 items here but 7 in {c}/en.yaml:29"]),
+        ["{c}/zh-Hans.yaml:31:3: checklist.items: 5 items here but 6 in {c}/en.yaml:31"]),
     "too-few-slogans-for-the-leaflet": (
         {"en.yaml": ('  - "Go for health. Don’t bet on miracles."\n', ""),
          "zh-Hans.yaml": ('  - "追求健康，不赌奇迹。"\n', "")},
-        ["{c}/zh-Hans.yaml:36:1: slogans: expected 4 to 6 items, got 3",
-         "{c}/en.yaml:36:1: slogans: expected 4 to 6 items, got 3"]),
+        ["{c}/zh-Hans.yaml:37:1: slogans: expected 4 to 6 items, got 3",
+         "{c}/en.yaml:37:1: slogans: expected 4 to 6 items, got 3"]),
     "missing-list-in-campaign": (
         {"campaign.yaml": ("languages: [zh-Hans, en]        # built in both orders: zh-Hans+en and en+zh-Hans\n", "")},
         ["{c}/campaign.yaml:2:1: languages: missing key"]),

@@ -27,9 +27,9 @@ def test_text_hidden_under_the_leaflet_slogan_band_fails(scenario, run_cli, tmp_
                              "--order", "en+zh-Hans")
     c = content / "campaign"
     assert code == 2
-    assert err == (f"{c}/en.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 13 mm over "
+    assert err == (f"{c}/en.yaml:33:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 13 mm over "
                    "(4 lines, hidden under the slogans) — cut about 60 characters (the longest text in this panel: "
-                   f"{c}/en.yaml:14:7 points.items[2].text)\n"
+                   f"{c}/en.yaml:15:7 points.items[2].text)\n"
                    "Aborted with 1 layout error.\n")
     assert not (tmp_path / "out").exists()
 
@@ -41,8 +41,8 @@ def test_unbreakable_word_wider_than_the_poster_fails(scenario, run_cli, tmp_pat
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster", "--size", "a3",
                            "--order", "en+zh-Hans")
     assert code == 2
-    assert err == (f"{content}/campaign/en.yaml:1:1: title: poster-a3 en+zh-Hans, page 1: 336 mm too wide (1 line) "
-                   "— cut about 30 characters\n"
+    assert err == (f"{content}/campaign/en.yaml:1:1: title: poster-a3 en+zh-Hans, page 1: 330 mm too wide (1 line) "
+                   "— cut about 25 characters\n"
                    "Aborted with 1 layout error.\n")
 
 
@@ -55,8 +55,8 @@ def test_text_the_layout_drops_is_named_not_only_missed(scenario, run_cli, tmp_p
                            "--order", "en+zh-Hans")
     c = content / "campaign"
     assert code == 2
-    assert err == (f"{c}/en.yaml:51:1: labels: handout-a4 en+zh-Hans, page 2: left out by the layout (not printed) "
-                   f"— cut about 95 characters (the longest text on this page: {c}/en.yaml:50:1 disclaimer)\n"
+    assert err == (f"{c}/en.yaml:52:1: labels: handout-a4 en+zh-Hans, page 2: left out by the layout (not printed) "
+                   f"— cut about 95 characters (the longest text on this page: {c}/en.yaml:51:1 disclaimer)\n"
                    "Aborted with 1 layout error.\n")
 
 
@@ -77,7 +77,7 @@ def test_draft_writes_the_over_full_pdf_marked_and_outlined(scenario, run_cli, t
     draft = out_dir / "stem-cell-safety_leaflet-a4_en+zh-Hans_DRAFT.pdf"
     assert code == 2
     assert out == f"[1/1] stem-cell-safety leaflet-a4 en+zh-Hans        FAILED (see below), draft → {draft}\n"
-    assert err.startswith(f"{content}/campaign/en.yaml:31:7: checklist.items[2]: leaflet-a4 en+zh-Hans, ")
+    assert err.startswith(f"{content}/campaign/en.yaml:33:7: checklist.items[2]: leaflet-a4 en+zh-Hans, ")
     assert [p.name for p in out_dir.iterdir()] == [draft.name]
     assert [page.get_textpage().get_text_range().endswith("DRAFT — does not fit")
             for page in pdfium.PdfDocument(draft)] == [True, True]

@@ -127,9 +127,8 @@ def test_a_pdf_replaced_behind_the_stamp_is_not_up_to_date(run_cli, tmp_path):
 # 5. Nothing left behind.
 
 # The leaflet's flap over-full: three long questions, each within its 200-character limit.
-TOO_LONG = {"en.yaml": ('    - "How many cells? Is that a normal dose?"\n    - "What was approved: the lab, or the effect?"\n'
-                        '    - "Can I ask my own doctor first?"',
-                        "\n".join(f'    - "{"Ask your doctor. " * 11}"' for _ in range(3)))}
+TOO_LONG = {"en.yaml": ('    - "What was approved: the lab, or the effect?"\n    - "Can I ask my own doctor first?"',
+                        "\n".join(f'    - "{"Ask your doctor. " * 11}"' for _ in range(2)))}
 
 @pytest.mark.parametrize("fails", [False, True], ids=["passing", "failing"])
 def test_parallel_build_leaves_nothing_in_the_temp_folder(scenario, tmp_path, fails):

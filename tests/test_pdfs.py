@@ -170,18 +170,68 @@ def test_every_pdf_has_a_trailer_id(built, printed):
         assert len(identifier) == 2 and all(len(bytes(part)) >= 16 for part in identifier), label
 
 
-def test_the_leaflet_cover_shows_the_main_message_as_a_pictogram(built, campaign):
-    """Between the main message and the slogan band, the cover draws the pictogram (a patient asking
-    before a drip) in the calm colour, at least 30 × 20 mm; nothing else on the cover is in that colour."""
-    _, pdf = built["stem-cell-safety leaflet-a4 zh-Hans+en"]
+def _calm_drawing(pdf: bytes, page: int, colour: str, left_mm: float = 0, right_mm: float = 10_000):
+    """Width and height (mm) and top (mm from the page top) of what is drawn in `colour` between
+    `left_mm` and `right_mm` from the left edge; None if nothing is."""
     scale = 2
-    image = pdfium.PdfDocument(pdf)[0].render(scale=scale).to_pil().convert("RGB")
-    calm = tuple(int(campaign.campaign.colours.calm[i:i + 2], 16) for i in (1, 3, 5))
+    image = pdfium.PdfDocument(pdf)[page].render(scale=scale).to_pil().convert("RGB")
     px_per_mm = scale * 72 / 25.4
-    cover = image.crop((round(197 * px_per_mm), 0, image.width, image.height))
-    found = [(x, y) for y in range(0, cover.height, 2) for x in range(0, cover.width, 2)
-             if max(abs(a - b) for a, b in zip(cover.getpixel((x, y)), calm)) < 30]
-    left, right = min(x for x, _ in found) / px_per_mm, max(x for x, _ in found) / px_per_mm
-    top, bottom = min(y for _, y in found) / px_per_mm, max(y for _, y in found) / px_per_mm
-    assert right - left >= 30 and bottom - top >= 20, (left, right, top, bottom)
-    assert 110 < top and bottom < 170, (top, bottom)  # below the main message, above the band
+    area = image.crop((round(left_mm * px_per_mm), 0, min(image.width, round(right_mm * px_per_mm)), image.height))
+    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    found = [(x, y) for y in range(0, area.height, 2) for x in range(0, area.width, 2)
+             if max(abs(a - b) for a, b in zip(area.getpixel((x, y)), rgb)) < 30]
+    if not found:
+        return None
+    xs, ys = [x for x, _ in found], [y for _, y in found]
+    return (max(xs) - min(xs)) / px_per_mm, (max(ys) - min(ys)) / px_per_mm, min(ys) / px_per_mm
+
+
+def test_the_main_message_is_drawn_as_a_pictogram_on_every_format(built, campaign):
+    """The pictogram (a patient asking before a drip), in the calm colour: large on the leaflet cover
+    between the message and the slogan band (nothing else there is in that colour), under the A5
+    handout's masthead, beside the A4 handout's main message, and in the poster's left gutter beside the
+    question that decides."""
+    calm = campaign.campaign.colours.calm
+    for label, (job, pdf) in built.items():
+        if job.format == "leaflet":
+            width, height, top = _calm_drawing(pdf, 0, calm, left_mm=197)
+            assert width >= 30 and height >= 20 and 110 < top < 150, (label, width, height, top)
+        elif job.format == "handout":
+            width, height, _ = _calm_drawing(pdf, 0, calm)
+            wanted = (25, 18) if job.size.name == "a5" else (15, 11)
+            assert width >= wanted[0] and height >= wanted[1], (label, width, height)
+        else:
+            gutter = job.size.margin + 3 * job.size.body * 25.4 / 72  # the pictogram is 3 em wide
+            width, height, _ = _calm_drawing(pdf, 0, calm, right_mm=gutter)
+            pictogram = 3 * job.size.body * 25.4 / 72
+            assert width >= 0.8 * pictogram and height >= 0.6 * pictogram, (label, width, height)
+
+
+def _lowest_text_mm(pdf: bytes, page: int) -> float:
+    """How far above the page's bottom edge the lowest character sits, in mm."""
+    text = pdfium.PdfDocument(pdf)[page].get_textpage()
+    return min(text.get_charbox(i)[1] for i in range(text.count_chars())) * 25.4 / 72
+
+
+def test_posters_and_the_a5_cover_leave_no_empty_band_at_the_foot(built):
+    """The poster's parts share its height (the source sits on the bottom margin) and the A5 cover
+    fills its page: no band of 40-56 mm left empty at the bottom."""
+    for label, (job, pdf) in built.items():
+        if job.format == "poster":
+            assert _lowest_text_mm(pdf, 0) < job.size.margin + 5, label
+        elif (job.format, job.size.name) == ("handout", "a5"):
+            assert _lowest_text_mm(pdf, 0) < job.size.margin + 25, label
+
+
+def test_posters_carry_the_actions_and_what_happened(built, campaign):
+    """Besides the headline and the ≠ lines, the poster says what happened and what is not known, the
+    question that decides and when to stop the drip and call, in both languages, with the numbers."""
+    for label, (job, pdf) in built.items():
+        if job.format != "poster":
+            continue
+        text = _text(pdf)
+        for lang in campaign.campaign.languages:
+            texts = campaign.texts[lang]
+            for wanted in (texts.incident.summary, texts.key_question, texts.urgent.text):
+                assert _plain(wanted) in text, (label, lang, wanted)
+        assert all(call.number in text for call in campaign.campaign.emergency), label
