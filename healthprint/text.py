@@ -48,6 +48,7 @@ def tidy(text: str, lang: str) -> str:
 # A Latin word, number or phrase inside CJK text ("DMSO", "Nature 573", "1.0", "30%"): one run, one gap.
 _LATIN_RUN = re.compile(rf"[{LATIN}](?:[{LATIN} .,:/'’+\-–]*[{LATIN}%])?")
 _HAN = re.compile(f"[{HAN_KANA}]")
+_UNIT = re.compile(f"{_LATIN_RUN.pattern}|{_HAN.pattern}")  # what a kept end counts: a character or a run
 # Full-width punctuation whose glyph is half ink, half blank: two in a row leave a double blank.
 _OPENING = "（「『《“‘〔【"
 _CLOSING = "，。、；：）」』》”’〕】"
@@ -66,13 +67,17 @@ def _halved(text: str, index: int) -> bool:
     return mark in _OPENING and (index == 0 or text[index - 1] in _OPENING)
 
 
-def _kept_end(text: str, cjk: bool) -> int | None:
-    """Where the end that must not be broken begins: the last five Han/kana characters or Latin runs
-    (with the punctuation among and after them) in CJK text, the last two words in Latin text (three
-    when the second last is as short as `a`). None: nothing to keep together."""
+def _kept_end(text: str, cjk: bool, display: bool) -> int | None:
+    """Where the end that must not be broken begins. CJK text: the last two Han/kana characters or
+    Latin runs (with the punctuation among and after them), so that no paragraph ends in a line of one
+    character; five in a display text. Latin display text: the last two words (three when the second
+    last is as short as `on`). None: nothing to keep together."""
     if cjk:
-        units = [m.start() for m in re.finditer(f"{_LATIN_RUN.pattern}|{_HAN.pattern}", text)]
-        return units[-min(5, len(units))] if len(units) > 1 else None  # a short text is kept whole
+        units = [m.start() for m in _UNIT.finditer(text)]
+        count = 5 if display else 2
+        return units[-min(count, len(units))] if len(units) > 1 else None  # a short text is kept whole
+    if not display:
+        return None
     starts = [m.start() for m in re.finditer(r"\S+", text)]
     if len(starts) < 3:
         return starts[0] if len(starts) == 2 else None  # two words: kept whole
@@ -88,11 +93,12 @@ def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
       touching Han (`gap-start`, `gap-end`);
     - the first of two adjacent full-width punctuation marks (and an opening mark starting the text) in
       `<span class="halt">`, set half-width by the font's `halt` feature;
-    - with `keep_end`, the end of the text in `<span class="keep">` (no line break inside), so a title
-      or slogan never ends with a line of one or two characters or one word.
+    - the end of the text in `<span class="keep">` (no line break inside): the last two characters of
+      CJK text, so no paragraph ends in a line of one; with `keep_end`, more, so a title or slogan
+      never ends with a line of one or two characters or one word.
     """
     cjk = lang in CJK_LANGUAGES
-    cut = _kept_end(text, cjk) if keep_end else None
+    cut = _kept_end(text, cjk, keep_end)
     pieces, index = [], 0
     while index < len(text):
         if index == cut:

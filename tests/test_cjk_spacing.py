@@ -32,10 +32,17 @@ def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
 
 
 def test_adjacent_full_width_punctuation_is_halved_and_display_ends_kept_together():
-    assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“奇迹<span class="halt">”</span>。'
+    assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“<span class="keep">奇迹<span class="halt">”</span>。</span>'
     assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
     assert typeset("zero risk", "en", True) == '<span class="keep">zero risk</span>'
     assert typeset("三个常识", "zh-Hans", True) == '<span class="keep">三个常识</span>'
+
+
+def test_the_last_two_characters_of_every_cjk_text_are_kept_together():
+    """Not only display texts: a Chinese paragraph never ends in a line of one character (`查。`)."""
+    assert typeset("诊所和供应商被停业，死因待查。", "zh-Hans") == '诊所和供应商被停业，死因<span class="keep">待查。</span>'
+    assert typeset("没有就别做。", "zh-Hans") == '没有就<span class="keep">别做。</span>'
+    assert typeset("Not yet known.", "en") == "Not yet known."
 
 
 def test_the_tagged_text_has_no_space_between_han_and_digits_or_latin(built, tmp_path):

@@ -1,0 +1,82 @@
+"""CJK line breaking and punctuation width, measured where readers see them: in the laid-out lines and
+in the characters of the built PDFs (PDFium), not in the markup."""
+
+import ctypes
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from healthprint.text import HAN_KANA
+
+# A line holding one Han/kana character and nothing but punctuation around it.
+ONE_CHARACTER = re.compile(rf"[^\w]*[{HAN_KANA}][^\w]*")
+
+
+@dataclass
+class Char:
+    """A character of a PDF page as PDFium reads it, in PDF points."""
+
+    text: str
+    x: float       # origin: where the pen stood when it was drawn
+    baseline: float
+    right: float   # of its loose box, the advance of the glyph
+    height: float  # of its loose box: the font's ascent + descent; 0 for spaces PDFium makes up
+
+
+def _chars(page) -> list[Char]:
+    """Every character of a PDF page but the line ends and soft hyphens PDFium adds."""
+    textpage = page.get_textpage()
+    chars = []
+    for index in range(textpage.count_chars()):
+        text = textpage.get_text_range(index, 1)
+        if text in "\r\n\ufffe":
+            continue
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+        _, bottom, right, top = textpage.get_charbox(index, loose=True)
+        chars.append(Char(text, x.value, round(y.value, 1), right, top - bottom))
+    return chars
+
+
+@dataclass
+class Line:
+    """A run of characters on one baseline of a PDF page, in PDF points."""
+
+    baseline: float
+    left: float
+    right: float
+    height: float  # of its first character
+    text: str
+
+
+def _pdf_lines(page) -> list[Line]:
+    """The lines of a PDF page: characters on one baseline, split where a gap wider than a character
+    parts them (the columns and panels side by side)."""
+    lines: list[Line] = []
+    for char in sorted(_chars(page), key=lambda char: (char.baseline, char.x)):
+        line = lines[-1] if lines else None
+        if line and line.baseline == char.baseline and char.x - line.right < max(char.height, line.height):
+            line.right, line.text = max(char.right, line.right), line.text + char.text
+        elif char.text.strip():  # a space starts no line
+            lines.append(Line(char.baseline, char.x, char.right, char.height, char.text))
+    for line in lines:
+        line.text = line.text.strip()
+    return lines
+
+
+def test_no_cjk_paragraph_ends_in_a_line_of_one_character(built):
+    """The last line of a wrapped CJK text holds at least two characters: never `查。` under
+    `……死因待`. A one-character line that continues the line above it (same left edge, one line
+    height below) is such a last line."""
+    found = []
+    for label, (_, pdf) in built.items():
+        for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+            lines = _pdf_lines(page)
+            for line in lines:
+                if ONE_CHARACTER.fullmatch(line.text) and any(
+                        abs(above.left - line.left) < 1 and 0 < above.baseline - line.baseline < 2 * line.height
+                        for above in lines):
+                    found.append(f"{label} page {number}: {line.text}")
+    assert found == []
