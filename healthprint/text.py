@@ -59,8 +59,9 @@ TYPESET_SPANS = frozenset({"latin-gap", "halt", "keep"})
 
 
 def _halved(text: str, index: int) -> bool:
-    """Whether the punctuation mark at `index` gives up its blank half (OpenType `halt`): a closing mark
-    before another mark, an opening mark after another opening mark or at the start of the text."""
+    """Whether the character at `index` is a punctuation mark that gives up its blank half (OpenType
+    `halt`): a closing mark before another mark, an opening mark after another opening mark or at the
+    start of the text."""
     mark, after = text[index], text[index + 1:index + 2]
     if mark in _CLOSING:
         return bool(after) and after in _OPENING + _CLOSING
@@ -85,41 +86,88 @@ def _kept_end(text: str, cjk: bool, display: bool) -> int | None:
     return starts[-3] if len(second_last) <= SHORT_WORD and len(starts) > 3 else starts[-2]
 
 
+def _atoms(text: str, cjk: bool) -> list[tuple[int, int]]:
+    """Start and end of the pieces no span may cut: each Latin run of CJK text, every other character."""
+    atoms, index = [], 0
+    while index < len(text):
+        run = _LATIN_RUN.match(text, index) if cjk else None
+        end = run.end() if run and (index == 0 or not _LATIN_RUN.match(text[index - 1])) else index + 1
+        atoms.append((index, end))
+        index = end
+    return atoms
+
+
+def _halt_ranges(text: str) -> list[tuple[int, int]]:
+    """Start and end of each `halt` span: a run of marks set half-width with the Han or kana character
+    next to it (the one before, else the one after). WeasyPrint shapes every span's text on its own: a
+    mark alone is Common script, so HarfBuzz would not apply the Chinese forms (`locl`: a full-width
+    `”`, a left-set `：`) and `halt` would leave the proportional `”` it gets instead as it is."""
+    ranges: list[tuple[int, int]] = []
+    index = 0
+    while index < len(text):
+        if not _halved(text, index):
+            index += 1
+            continue
+        start = end = index
+        while end < len(text) and _halved(text, end):
+            end += 1
+        index = end
+        if start and _HAN.match(text[start - 1]):
+            start -= 1
+        elif end < len(text) and _HAN.match(text[end]):
+            end += 1
+        if ranges and start < ranges[-1][1]:  # `“好”。`: one character between two runs of marks
+            start = ranges.pop()[0]
+        ranges.append((start, end))
+    return ranges
+
+
+def _widened(span: tuple[int, int], inner: list[tuple[int, int]]) -> tuple[int, int]:
+    """`span` grown to hold every one of the (disjoint) `inner` spans it overlaps: HTML spans nest."""
+    start, end = span
+    for inner_start, inner_end in inner:
+        if inner_start < end and start < inner_end:
+            start, end = min(start, inner_start), max(end, inner_end)
+    return start, end
+
+
+def _piece(text: str, start: int, end: int, cjk: bool) -> Markup:
+    """One atom as HTML: a Latin run touching Han/kana in a `latin-gap` span naming the gapped sides."""
+    piece = escape(text[start:end])
+    if not (cjk and _LATIN_RUN.fullmatch(text, start, end)):
+        return piece
+    sides = [name for name, neighbour in (("gap-start", text[start - 1:start]), ("gap-end", text[end:end + 1]))
+             if neighbour and _HAN.match(neighbour)]
+    return Markup('<span class="latin-gap {}">{}</span>').format(" ".join(sides), piece) if sides else piece
+
+
 def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
-    """`text` as escaped HTML with the spacing CJK typesetting needs, made by layout, never by characters
-    (copy-paste, search and screen readers get the text as written):
+    """`text` as escaped HTML with the spacing and line breaking CJK typesetting needs, made by layout,
+    never by characters (copy-paste, search and screen readers get the text as written):
 
     - each Latin run touching Han/kana in `<span class="latin-gap">`, with a ¼-em margin on the side(s)
       touching Han (`gap-start`, `gap-end`);
     - the first of two adjacent full-width punctuation marks (and an opening mark starting the text) in
-      `<span class="halt">`, set half-width by the font's `halt` feature;
+      `<span class="halt">` with the Han character beside it, set half-width by the font's `halt` feature;
     - the end of the text in `<span class="keep">` (no line break inside): the last two characters of
       CJK text, so no paragraph ends in a line of one; with `keep_end`, more, so a title or slogan
       never ends with a line of one or two characters or one word.
     """
     cjk = lang in CJK_LANGUAGES
+    atoms = _atoms(text, cjk)
+    halts = _halt_ranges(text) if cjk else []
     cut = _kept_end(text, cjk, keep_end)
-    pieces, index = [], 0
-    while index < len(text):
-        if index == cut:
-            pieces.append(Markup('<span class="keep">'))
-        run = _LATIN_RUN.match(text, index) if cjk else None
-        if run and (index == 0 or not _LATIN_RUN.match(text[index - 1])):
-            end = run.end()
-            sides = [name for name, neighbour in (("gap-start", text[index - 1:index]), ("gap-end", text[end:end + 1]))
-                     if neighbour and _HAN.match(neighbour)]
-            piece = escape(run.group())
-            pieces.append(Markup('<span class="latin-gap {}">{}</span>').format(" ".join(sides), piece)
-                          if sides else piece)
-            index = end
-            continue
-        if cjk and text[index] in _OPENING + _CLOSING and _halved(text, index):
-            pieces.append(Markup('<span class="halt">{}</span>').format(text[index]))
-        else:
-            pieces.append(escape(text[index]))
-        index += 1
-    if cut is not None:
-        pieces.append(Markup("</span>"))
+    keeps = [_widened((cut, len(text)), halts)] if cut is not None else []
+    # The keep span holds the halt spans it overlaps: where both begin at one atom, it opens first.
+    opening: dict[int, str] = {}
+    closing: dict[int, str] = {}
+    for spans, tag in ((keeps, '<span class="keep">'), (halts, '<span class="halt">')):
+        for start, end in spans:
+            opening[start] = opening.get(start, "") + tag
+            closing[end] = closing.get(end, "") + "</span>"
+    pieces = []
+    for start, end in atoms:
+        pieces += [Markup(opening.get(start, "")), _piece(text, start, end, cjk), Markup(closing.get(end, ""))]
     return Markup("").join(pieces)
 
 

@@ -80,3 +80,18 @@ def test_no_cjk_paragraph_ends_in_a_line_of_one_character(built):
                         for above in lines):
                     found.append(f"{label} page {number}: {line.text}")
     assert found == []
+
+
+def test_halt_sets_a_closing_mark_before_another_half_width(built):
+    """In the main message `别赌“奇迹”。` the pen moves half an em from `”` to `。` (the font's `halt`
+    took the blank half of `”`) and a full em from `“`, which is not next to another mark: the
+    advances as drawn, not the spans in the HTML."""
+    for label in ("stem-cell-safety handout-a4 zh-Hans+en", "stem-cell-safety poster-a2 zh-Hans+en"):
+        chars = [char for char in _chars(pdfium.PdfDocument(built[label][1])[0]) if char.text.strip()]
+        start = "".join(char.text for char in chars).index("别赌“奇迹”。")
+        message = chars[start:start + 7]
+        _, _, opening, qi, ji, closing, stop = message
+        assert len({char.baseline for char in message}) == 1, label  # on one line
+        em = ji.x - qi.x
+        assert abs((qi.x - opening.x) / em - 1) < 0.03, label
+        assert abs((stop.x - closing.x) / em - 0.5) < 0.03, (label, (stop.x - closing.x) / em)

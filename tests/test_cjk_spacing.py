@@ -31,8 +31,18 @@ def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
         assert "改写。本材料" in text and "改写。 " not in text, format_name
 
 
-def test_adjacent_full_width_punctuation_is_halved_and_display_ends_kept_together():
-    assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“<span class="keep">奇迹<span class="halt">”</span>。</span>'
+def test_adjacent_full_width_punctuation_is_halved_with_the_character_it_follows():
+    """The `halt` span holds the Han character before the mark: alone in its text box, `”` would be
+    shaped as Latin punctuation (a proportional quote, which `halt` leaves alone) and a `：` without its
+    Simplified Chinese form."""
+    assert typeset("“奇迹”。试试", "zh-Hans") == (
+        '<span class="halt">“奇</span><span class="halt">迹”</span>。<span class="keep">试试</span>')
+    # Next to a Latin run there is no Han character to share a text box with: the mark alone.
+    assert typeset("不当（《自然》2019）；患者", "zh-Hans") == (
+        '不当（<span class="halt">《自</span>然》2019<span class="halt">）</span>；<span class="keep">患者</span>')
+
+
+def test_display_ends_kept_together():
     assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
     assert typeset("zero risk", "en", True) == '<span class="keep">zero risk</span>'
     assert typeset("三个常识", "zh-Hans", True) == '<span class="keep">三个常识</span>'
@@ -42,6 +52,7 @@ def test_the_last_two_characters_of_every_cjk_text_are_kept_together():
     """Not only display texts: a Chinese paragraph never ends in a line of one character (`查。`)."""
     assert typeset("诊所和供应商被停业，死因待查。", "zh-Hans") == '诊所和供应商被停业，死因<span class="keep">待查。</span>'
     assert typeset("没有就别做。", "zh-Hans") == '没有就<span class="keep">别做。</span>'
+    assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“<span class="keep">奇<span class="halt">迹”</span>。</span>'
     assert typeset("Not yet known.", "en") == "Not yet known."
 
 
