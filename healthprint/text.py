@@ -122,6 +122,30 @@ def _halt_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def _glued_ranges(text: str, atoms: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Start and end of the no-break spans that keep a blank from starting a line, where it would show
+    as an indent (clreq); kept with the character before it, the line breaks a character earlier:
+
+    - each opening mark that could start a line, from the Han/kana character or Latin run before it to
+      the one after it (the mark's blank half);
+    - each Latin word after a Han/kana character, with that character (the word's ¼-em gap). A run of
+      several words is left alone: kept whole, it could be wider than its box.
+
+    (Pango never breaks a line after an opening mark or before a closing mark: Unicode line breaking.)"""
+    units = [(start, end) for start, end in atoms if _UNIT.fullmatch(text, start, end)]
+    ranges = []
+    for index, mark in enumerate(text):
+        if mark in _OPENING and index and text[index - 1] not in _OPENING:
+            before = [start for start, end in units if end <= index]
+            after = [end for start, end in units if start > index]
+            ranges.append((before[-1] if before else 0, after[0] if after else len(text)))
+    for start, end in units:
+        if start and _HAN.match(text[start - 1]) and _LATIN_RUN.fullmatch(text, start, end) \
+                and " " not in text[start:end]:
+            ranges.append((start - 1, end))
+    return ranges
+
+
 def _widened(span: tuple[int, int], inner: list[tuple[int, int]]) -> tuple[int, int]:
     """`span` grown to hold every one of the (disjoint) `inner` spans it overlaps: HTML spans nest."""
     start, end = span
@@ -129,6 +153,17 @@ def _widened(span: tuple[int, int], inner: list[tuple[int, int]]) -> tuple[int, 
         if inner_start < end and start < inner_end:
             start, end = min(start, inner_start), max(end, inner_end)
     return start, end
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined into one."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start < joined[-1][1]:
+            previous_start, previous_end = joined.pop()
+            start, end = previous_start, max(end, previous_end)
+        joined.append((start, end))
+    return joined
 
 
 def _piece(text: str, start: int, end: int, cjk: bool) -> Markup:
@@ -149,16 +184,19 @@ def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
       touching Han (`gap-start`, `gap-end`);
     - the first of two adjacent full-width punctuation marks (and an opening mark starting the text) in
       `<span class="halt">` with the Han character beside it, set half-width by the font's `halt` feature;
-    - the end of the text in `<span class="keep">` (no line break inside): the last two characters of
-      CJK text, so no paragraph ends in a line of one; with `keep_end`, more, so a title or slogan
-      never ends with a line of one or two characters or one word.
+    - in `<span class="keep">` (no line break inside): each opening mark with the characters around it,
+      so no line starts with one; the last two characters of CJK text, so no paragraph ends in a line
+      of one; with `keep_end`, the end of the text, so a title or slogan never ends with a line of one
+      or two characters or one word.
     """
     cjk = lang in CJK_LANGUAGES
     atoms = _atoms(text, cjk)
     halts = _halt_ranges(text) if cjk else []
-    cut = _kept_end(text, cjk, keep_end)
-    keeps = [_widened((cut, len(text)), halts)] if cut is not None else []
-    # The keep span holds the halt spans it overlaps: where both begin at one atom, it opens first.
+    keeps = _glued_ranges(text, atoms) if cjk else []
+    if (cut := _kept_end(text, cjk, keep_end)) is not None:
+        keeps.append((cut, len(text)))
+    keeps = _merged([_widened(keep, halts) for keep in keeps])
+    # Each keep span holds the halt spans it overlaps: where both begin at one atom, it opens first.
     opening: dict[int, str] = {}
     closing: dict[int, str] = {}
     for spans, tag in ((keeps, '<span class="keep">'), (halts, '<span class="halt">')):

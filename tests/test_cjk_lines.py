@@ -7,9 +7,16 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
-from healthprint.text import HAN_KANA
+from healthprint.fonts import font_faces_css
+from healthprint.formats import FORMATS
+from healthprint.layout import lay_out
+from healthprint.render import stylesheet
+from healthprint.text import HAN_KANA, typeset
 
+OPENING = "（「『《“‘〔【"
+CLOSING = "，。、；：）」』》”’〕】"
 # A line holding one Han/kana character and nothing but punctuation around it.
 ONE_CHARACTER = re.compile(rf"[^\w]*[{HAN_KANA}][^\w]*")
 
@@ -79,6 +86,60 @@ def test_no_cjk_paragraph_ends_in_a_line_of_one_character(built):
                         abs(above.left - line.left) < 1 and 0 < above.baseline - line.baseline < 2 * line.height
                         for above in lines):
                     found.append(f"{label} page {number}: {line.text}")
+    assert found == []
+
+
+def _laid_out_lines(html: str, campaign, tmp_path) -> list[str]:
+    """The lines of `html` laid out with a handout's real stylesheet (the spans' CSS among it)."""
+    css = stylesheet("handout", FORMATS["handout"]["a4"], campaign.campaign.colours)
+    page = f'<html lang="en"><body>{html}</body></html>'
+    font_css, files = font_faces_css(page + css, tmp_path)
+    document = lay_out(page, font_css + css, files, "test")
+
+    def texts(box):
+        if isinstance(box, TextBox):
+            yield box.text
+        for child in getattr(box, "children", ()):
+            yield from texts(child)
+
+    def lines(box):
+        if isinstance(box, LineBox):
+            yield "".join(texts(box)).strip()
+        else:
+            for child in getattr(box, "children", ()):
+                yield from lines(child)
+
+    return list(lines(document.pages[0]._page_box))
+
+
+def test_a_line_never_starts_with_an_opening_or_a_closing_mark(campaign, tmp_path):
+    """clreq: an opening mark (`（`, `“`) at the start of a line shows its blank half as an indent, a
+    closing mark (`）`, `。`) there hangs off the text it closes. Ten characters a line: the `（` and the
+    `“` would be the 11th and the `。` the 21st character of the text."""
+    text = "一二三四五六七八九十（一二）三四五六七八九十一二三四五六七八九十。二三四五六七八九十“一二”三四五六七"
+    lines = _laid_out_lines(f'<p lang="zh-Hans" style="width: 10em">{typeset(text, "zh-Hans")}</p>',
+                            campaign, tmp_path)
+    assert "".join(lines) == text and len(lines) > 3
+    assert [line for line in lines if line[0] in OPENING + CLOSING] == []
+
+
+def test_a_latin_word_after_han_never_starts_a_line(campaign, tmp_path):
+    """Its ¼-em gap from the Han text before it would indent the line: the Han character goes along.
+    `DMSO` would be the 11th character."""
+    text = "一二三四五六七八九十DMSO一二三四五六七八九十2025年"
+    lines = _laid_out_lines(f'<p lang="zh-Hans" style="width: 10em">{typeset(text, "zh-Hans")}</p>',
+                            campaign, tmp_path)
+    assert "".join(lines) == text and len(lines) > 1
+    assert [line for line in lines if re.match(r"[A-Za-z0-9]", line)] == []
+
+
+def test_no_line_of_the_built_pdfs_starts_with_a_cjk_opening_or_closing_mark(built):
+    """The same on every page of every output: no line with Chinese text starts with a full-width mark."""
+    found = []
+    for label, (_, pdf) in built.items():
+        for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+            found += [f"{label} page {number}: {line.text}" for line in _pdf_lines(page)
+                      if line.text[:1] in OPENING + CLOSING and re.search(f"[{HAN_KANA}]", line.text)]
     assert found == []
 
 
