@@ -72,7 +72,8 @@ def _kept_end(text: str, cjk: bool, display: bool) -> int | None:
     """Where the end that must not be broken begins. CJK text: the last two Han/kana characters or
     Latin runs (with the punctuation among and after them), so that no paragraph ends in a line of one
     character; five in a display text. Latin display text: the last two words (three when the second
-    last is as short as `on`). None: nothing to keep together."""
+    last is as short as `on`, and one more when the word before them is a lone `a`). None: nothing to
+    keep together."""
     if cjk:
         units = [m.start() for m in _UNIT.finditer(text)]
         count = 5 if display else 2
@@ -83,7 +84,10 @@ def _kept_end(text: str, cjk: bool, display: bool) -> int | None:
     if len(starts) < 3:
         return starts[0] if len(starts) == 2 else None  # two words: kept whole
     second_last = text[starts[-2]:starts[-1]].strip()
-    return starts[-3] if len(second_last) <= SHORT_WORD and len(starts) > 3 else starts[-2]
+    first = -3 if len(second_last) <= SHORT_WORD and len(starts) > 3 else -2
+    if len(starts) > -first and len(text[starts[first - 1]:starts[first]].strip()) == 1:
+        first -= 1  # "a guarantee of safety": the line before would end in a lone "a"
+    return starts[first]
 
 
 def _atoms(text: str, cjk: bool) -> list[tuple[int, int]]:

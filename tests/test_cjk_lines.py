@@ -156,3 +156,14 @@ def test_halt_sets_a_closing_mark_before_another_half_width(built):
         em = ji.x - qi.x
         assert abs((qi.x - opening.x) / em - 1) < 0.03, label
         assert abs((stop.x - closing.x) / em - 0.5) < 0.03, (label, (stop.x - closing.x) / em)
+
+
+def test_the_neq_sign_and_a_one_letter_word_never_end_a_line(built):
+    """A core point `left ≠ right` wraps before the `≠`, never after it, nor after the `a` of
+    `≠ a guarantee of safety`: the right term starts its line with the sign."""
+    found = []
+    for label, (_, pdf) in built.items():
+        for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+            found += [f"{label} page {number}: {line.text}" for line in _pdf_lines(page)
+                      if "≠" in line.text and line.text != "≠" and re.search(r"(≠|\b\w)$", line.text)]
+    assert found == []

@@ -47,6 +47,8 @@ def test_display_ends_kept_together():
     assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
     assert typeset("zero risk", "en", True) == '<span class="keep">zero risk</span>'
     assert typeset("三个常识", "zh-Hans", True) == '<span class="keep">三个常识</span>'
+    # A one-letter word does not end the line before the kept end either.
+    assert typeset("a guarantee of safety", "en", True) == '<span class="keep">a guarantee of safety</span>'
 
 
 def test_the_last_two_characters_of_every_cjk_text_are_kept_together():
