@@ -442,16 +442,20 @@ def _fills_short_of_bleed(page, number: int, label: str) -> list[str]:
 
 
 SHORT_LINE = 0.2  # a last line under a fifth of the longest looks like a leftover, not an ending
+# One Han/kana (or Hangul) character and nothing but punctuation or spaces around it: `查。`.
+_ONE_CJK_CHARACTER = re.compile(rf"\W*{CJK_CHARACTER.pattern}\W*")
 
 
 def _short_last_lines(page, number: int, label: str) -> list[str]:
-    """Display texts (`data-display`: titles, headings, main messages, slogans) whose last line is a
-    leftover: one Latin word, two CJK characters or less, or under a fifth of the longest line."""
+    """Texts whose last line is a leftover: any CJK paragraph ending in a line of one character (and
+    its punctuation); display texts (`data-display`: titles, headings, main messages, slogans) ending
+    in one Latin word, two CJK characters or less, or a line under a fifth of the longest.
+    A block that goes on on the next page does not end on this one."""
     problems = []
     for box in _boxes(page._page_box):
         element = getattr(box, "element", None)
         lines = [child for child in getattr(box, "children", ()) if isinstance(child, LineBox)]
-        if element is None or element.get("data-display") is None or len(lines) < 2 or box.element is not element:
+        if element is None or len(lines) < 2 or "bottom" in box.remove_decoration_sides:
             continue
         widths, texts = [], []
         for line in lines:
@@ -461,8 +465,10 @@ def _short_last_lines(page, number: int, label: str) -> list[str]:
                           - line.position_x)
         last = texts[-1]
         cjk = len(CJK_CHARACTER.findall(last))
-        if (cjk and cjk <= 2 and len(last) <= 3) or (not cjk and len(last.split()) == 1) \
-                or widths[-1] < SHORT_LINE * max(widths):
+        display = element.get("data-display") is not None
+        if _ONE_CJK_CHARACTER.fullmatch(last) or display and (
+                (cjk and cjk <= 2 and len(last) <= 3) or (not cjk and len(last.split()) == 1)
+                or widths[-1] < SHORT_LINE * max(widths)):
             problems.append(f"{label}: page {number}, {_describe_element(element)} {''.join(element.itertext())[:24]!r}: "
                             f"last line {last!r} is too short; shorten the text or break it elsewhere")
     return problems
@@ -502,7 +508,8 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
     trim but stop short of the bleed.
     Warnings (errors with --strict): poster letters too small for the size table's viewing distances:
     ≈ 25 mm of letter height per 3 m for the headline (`data-role="headline"`), ≥ 32 pt at 1.5 m,
-    scaled, for the rest.
+    scaled, for the rest; texts ending in a leftover line (`_short_last_lines`): poor typography, but
+    nothing missing or unreadable.
     """
     errors, warnings, seen, text = [], [], set(), []
     for number, page in enumerate(document.pages, 1):

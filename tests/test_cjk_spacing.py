@@ -31,11 +31,49 @@ def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
         assert "改写。本材料" in text and "改写。 " not in text, format_name
 
 
-def test_adjacent_full_width_punctuation_is_halved_and_display_ends_kept_together():
-    assert typeset("别赌“奇迹”。", "zh-Hans") == '别赌“奇迹<span class="halt">”</span>。'
+def test_adjacent_full_width_punctuation_is_halved_with_the_character_it_follows():
+    """The `halt` span holds the Han character before the mark: alone in its text box, `”` would be
+    shaped as Latin punctuation (a proportional quote, which `halt` leaves alone) and a `：` without its
+    Simplified Chinese form."""
+    assert typeset("“奇迹”。试试", "zh-Hans") == (
+        '<span class="halt">“奇</span><span class="halt">迹”</span>。<span class="keep">试试</span>')
+    # Next to a Latin run there is no Han character to share a text box with: the mark alone.
+    assert typeset("不当（《自然》2019）；患者", "zh-Hans") == (
+        '不<span class="keep">当（<span class="halt">《自</span></span>然》2019<span class="halt">）</span>；'
+        '<span class="keep">患者</span>')
+
+
+def test_display_ends_kept_together():
     assert typeset("Don’t bet on a “miracle.”", "en", True) == 'Don’t bet <span class="keep">on a “miracle.”</span>'
     assert typeset("zero risk", "en", True) == '<span class="keep">zero risk</span>'
     assert typeset("三个常识", "zh-Hans", True) == '<span class="keep">三个常识</span>'
+    # A one-letter word does not end the line before the kept end either.
+    assert typeset("a guarantee of safety", "en", True) == '<span class="keep">a guarantee of safety</span>'
+
+
+def test_the_last_two_characters_of_every_cjk_text_are_kept_together():
+    """Not only display texts: a Chinese paragraph never ends in a line of one character (`查。`)."""
+    assert typeset("诊所和供应商被停业，死因待查。", "zh-Hans") == '诊所和供应商被停业，死因<span class="keep">待查。</span>'
+    assert typeset("没有就别做。", "zh-Hans") == '没有就<span class="keep">别做。</span>'
+    assert typeset("别赌“奇迹”。", "zh-Hans") == '别<span class="keep">赌“奇<span class="halt">迹”</span>。</span>'
+    assert typeset("Not yet known.", "en") == "Not yet known."
+
+
+def test_no_line_can_start_with_a_blank():
+    """No line break before `（` or `“` (the line would start with the mark's blank half): the
+    character before it, the mark and the character after it stay on one line. Nor before a Latin word
+    after Han (its ¼-em gap); a run of words may still break at its spaces."""
+    assert typeset("下次审核2027年11月25日", "zh-Hans") == (
+        '下次审<span class="keep">核<span class="latin-gap gap-start gap-end">2027</span></span>'
+        '<span class="keep">年<span class="latin-gap gap-start gap-end">11</span></span>'
+        '<span class="keep">月<span class="latin-gap gap-start gap-end">25</span>日</span>')
+    assert typeset("见Nature 573一文", "zh-Hans") == (
+        '见<span class="latin-gap gap-start gap-end">Nature 573</span><span class="keep">一文</span>')
+    assert typeset("输注（静脉滴注）自体脂肪干细胞", "zh-Hans") == (
+        '输<span class="keep">注（静</span>脉滴注）自体脂肪干<span class="keep">细胞</span>')
+    assert typeset("选择“安全”，而非“奇迹”开始", "zh-Hans") == (
+        '选<span class="keep">择“安</span><span class="halt">全”</span>，而<span class="keep">非“奇</span>迹”'
+        '<span class="keep">开始</span>')
 
 
 def test_the_tagged_text_has_no_space_between_han_and_digits_or_latin(built, tmp_path):

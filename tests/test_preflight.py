@@ -10,6 +10,7 @@ from healthprint.errors import LayoutError
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
 from healthprint.layout import lay_out
+from healthprint.text import typeset
 
 
 def test_missing_glyph_names_file_line_key_and_font(scenario, run_cli):
@@ -128,3 +129,16 @@ def test_a_display_text_ending_in_a_short_line_is_a_warning(tmp_path):
         "break it elsewhere",
         "test: page 1, <h2> '干细胞治疗：安全第一第': last line '一第' is too short; shorten the text or break it elsewhere",
     ]
+
+
+def test_a_cjk_paragraph_ending_in_one_character_is_a_warning(tmp_path):
+    """Any Chinese paragraph, not only a display text, whose last line is one character and its
+    punctuation (`查。`) is named; the same text typeset, its last two characters kept together, is not."""
+    text = "诊所和供应商被停业，死因待查。"  # 14 em: `。` may not start a line, so `查` goes with it
+    document = _document(f'<p lang="zh-Hans" style="width: 14em">{text}</p>'
+                         f'<p lang="zh-Hans" style="width: 14em">{typeset(text, "zh-Hans")}</p>', tmp_path,
+                         css=".keep { white-space: nowrap }")
+    findings = preflight(document, "handout", FORMATS["handout"]["a4"], {}, "test")
+    assert findings.errors == []
+    assert findings.warnings == ["test: page 1, <p> '诊所和供应商被停业，死因待查。': last line '查。' is too short; "
+                                 "shorten the text or break it elsewhere"]

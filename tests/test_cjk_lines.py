@@ -1,0 +1,169 @@
+"""CJK line breaking and punctuation width, measured where readers see them: in the laid-out lines and
+in the characters of the built PDFs (PDFium), not in the markup."""
+
+import ctypes
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+from healthprint.fonts import font_faces_css
+from healthprint.formats import FORMATS
+from healthprint.layout import lay_out
+from healthprint.render import stylesheet
+from healthprint.text import HAN_KANA, typeset
+
+OPENING = "（「『《“‘〔【"
+CLOSING = "，。、；：）」』》”’〕】"
+# A line holding one Han/kana character and nothing but punctuation around it.
+ONE_CHARACTER = re.compile(rf"[^\w]*[{HAN_KANA}][^\w]*")
+
+
+@dataclass
+class Char:
+    """A character of a PDF page as PDFium reads it, in PDF points."""
+
+    text: str
+    x: float       # origin: where the pen stood when it was drawn
+    baseline: float
+    right: float   # of its loose box, the advance of the glyph
+    height: float  # of its loose box: the font's ascent + descent; 0 for spaces PDFium makes up
+
+
+def _chars(page) -> list[Char]:
+    """Every character of a PDF page but the line ends and soft hyphens PDFium adds."""
+    textpage = page.get_textpage()
+    chars = []
+    for index in range(textpage.count_chars()):
+        text = textpage.get_text_range(index, 1)
+        if text in "\r\n\ufffe":
+            continue
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+        _, bottom, right, top = textpage.get_charbox(index, loose=True)
+        chars.append(Char(text, x.value, round(y.value, 1), right, top - bottom))
+    return chars
+
+
+@dataclass
+class Line:
+    """A run of characters on one baseline of a PDF page, in PDF points."""
+
+    baseline: float
+    left: float
+    right: float
+    height: float  # of its first character
+    text: str
+
+
+def _pdf_lines(page) -> list[Line]:
+    """The lines of a PDF page: characters on one baseline, split where a gap wider than a character
+    parts them (the columns and panels side by side)."""
+    lines: list[Line] = []
+    for char in sorted(_chars(page), key=lambda char: (char.baseline, char.x)):
+        line = lines[-1] if lines else None
+        if line and line.baseline == char.baseline and char.x - line.right < max(char.height, line.height):
+            line.right, line.text = max(char.right, line.right), line.text + char.text
+        elif char.text.strip():  # a space starts no line
+            lines.append(Line(char.baseline, char.x, char.right, char.height, char.text))
+    for line in lines:
+        line.text = line.text.strip()
+    return lines
+
+
+def test_no_cjk_paragraph_ends_in_a_line_of_one_character(built):
+    """The last line of a wrapped CJK text holds at least two characters: never `查。` under
+    `……死因待`. A one-character line that continues the line above it (same left edge, one line
+    height below) is such a last line."""
+    found = []
+    for label, (_, pdf) in built.items():
+        for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+            lines = _pdf_lines(page)
+            for line in lines:
+                if ONE_CHARACTER.fullmatch(line.text) and any(
+                        abs(above.left - line.left) < 1 and 0 < above.baseline - line.baseline < 2 * line.height
+                        for above in lines):
+                    found.append(f"{label} page {number}: {line.text}")
+    assert found == []
+
+
+def _laid_out_lines(html: str, campaign, tmp_path) -> list[str]:
+    """The lines of `html` laid out with a handout's real stylesheet (the spans' CSS among it)."""
+    css = stylesheet("handout", FORMATS["handout"]["a4"], campaign.campaign.colours)
+    page = f'<html lang="en"><body>{html}</body></html>'
+    font_css, files = font_faces_css(page + css, tmp_path)
+    document = lay_out(page, font_css + css, files, "test")
+
+    def texts(box):
+        if isinstance(box, TextBox):
+            yield box.text
+        for child in getattr(box, "children", ()):
+            yield from texts(child)
+
+    def lines(box):
+        if isinstance(box, LineBox):
+            yield "".join(texts(box)).strip()
+        else:
+            for child in getattr(box, "children", ()):
+                yield from lines(child)
+
+    return list(lines(document.pages[0]._page_box))
+
+
+def test_a_line_never_starts_with_an_opening_or_a_closing_mark(campaign, tmp_path):
+    """clreq: an opening mark (`（`, `“`) at the start of a line shows its blank half as an indent, a
+    closing mark (`）`, `。`) there hangs off the text it closes. Ten characters a line: the `（` and the
+    `“` would be the 11th and the `。` the 21st character of the text."""
+    text = "一二三四五六七八九十（一二）三四五六七八九十一二三四五六七八九十。二三四五六七八九十“一二”三四五六七"
+    lines = _laid_out_lines(f'<p lang="zh-Hans" style="width: 10em">{typeset(text, "zh-Hans")}</p>',
+                            campaign, tmp_path)
+    assert "".join(lines) == text and len(lines) > 3
+    assert [line for line in lines if line[0] in OPENING + CLOSING] == []
+
+
+def test_a_latin_word_after_han_never_starts_a_line(campaign, tmp_path):
+    """Its ¼-em gap from the Han text before it would indent the line: the Han character goes along.
+    `DMSO` would be the 11th character."""
+    text = "一二三四五六七八九十DMSO一二三四五六七八九十2025年"
+    lines = _laid_out_lines(f'<p lang="zh-Hans" style="width: 10em">{typeset(text, "zh-Hans")}</p>',
+                            campaign, tmp_path)
+    assert "".join(lines) == text and len(lines) > 1
+    assert [line for line in lines if re.match(r"[A-Za-z0-9]", line)] == []
+
+
+def test_no_line_of_the_built_pdfs_starts_with_a_cjk_opening_or_closing_mark(built):
+    """The same on every page of every output: no line with Chinese text starts with a full-width mark."""
+    found = []
+    for label, (_, pdf) in built.items():
+        for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+            found += [f"{label} page {number}: {line.text}" for line in _pdf_lines(page)
+                      if line.text[:1] in OPENING + CLOSING and re.search(f"[{HAN_KANA}]", line.text)]
+    assert found == []
+
+
+def test_halt_sets_a_closing_mark_before_another_half_width(built):
+    """In the main message `别赌“奇迹”。` the pen moves half an em from `”` to `。` (the font's `halt`
+    took the blank half of `”`) and a full em from `“`, which is not next to another mark: the
+    advances as drawn, not the spans in the HTML."""
+    for label in ("stem-cell-safety handout-a4 zh-Hans+en", "stem-cell-safety poster-a2 zh-Hans+en"):
+        chars = [char for char in _chars(pdfium.PdfDocument(built[label][1])[0]) if char.text.strip()]
+        start = "".join(char.text for char in chars).index("别赌“奇迹”。")
+        message = chars[start:start + 7]
+        _, _, opening, qi, ji, closing, stop = message
+        assert len({char.baseline for char in message}) == 1, label  # on one line
+        em = ji.x - qi.x
+        assert abs((qi.x - opening.x) / em - 1) < 0.03, label
+        assert abs((stop.x - closing.x) / em - 0.5) < 0.03, (label, (stop.x - closing.x) / em)
+
+
+def test_the_neq_sign_and_a_one_letter_word_never_end_a_line(built):
+    """A core point `left ≠ right` wraps before the `≠`, never after it, nor after the `a` of
+    `≠ a guarantee of safety`: the right term starts its line with the sign."""
+    found = []
+    for label, (_, pdf) in built.items():
+        for number, page in enumerate(pdfium.PdfDocument(pdf), 1):
+            found += [f"{label} page {number}: {line.text}" for line in _pdf_lines(page)
+                      if "≠" in line.text and line.text != "≠" and re.search(r"(≠|\b\w)$", line.text)]
+    assert found == []
