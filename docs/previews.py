@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = {  # PDF in out/ → pages to show side by side
     "stem-cell-safety_handout-a4_zh-Hans+en.pdf": (0, 1),
     "stem-cell-safety_handout-a4_en+zh-Hans.pdf": (0, 1),
+    "stem-cell-safety_handout-a5_zh-Hans+en.pdf": (0, 3),
     "stem-cell-safety_leaflet-a4_zh-Hans+en.pdf": (0, 1),
     "stem-cell-safety_poster-a2_zh-Hans+en.pdf": (0,),
     "stem-cell-safety_poster-a3_en+zh-Hans.pdf": (0,),

@@ -53,6 +53,8 @@ _UNIT = re.compile(f"{_LATIN_RUN.pattern}|{_HAN.pattern}")  # what a kept end co
 _OPENING = "（「『《“‘〔【"
 _CLOSING = "，。、；：）」』》”’〕】"
 SHORT_WORD = 3  # "a", "on", "the": too short to end a line alone after a kept-together last word
+# A short phrase in quotes or brackets (“安全”, 《自然》): a word split inside its marks reads badly.
+_SHORT_QUOTED = re.compile(r"[“‘「『《〔【（][^”’」』》〕】）]{1,6}[”’」』》〕】）]")
 # The classes of the spans `typeset` makes: part of the text of the element around them, not elements
 # a person wrote (checks name the element around them).
 TYPESET_SPANS = frozenset({"latin-gap", "halt", "keep"})
@@ -77,7 +79,7 @@ def _kept_end(text: str, cjk: bool, display: bool) -> int | None:
     if cjk:
         units = [m.start() for m in _UNIT.finditer(text)]
         count = 5 if display else 2
-        return units[-min(count, len(units))] if len(units) > 1 else None  # a short text is kept whole
+        return units[-min(count, len(units))] if len(units) > 1 else None
     if not display:
         return None
     starts = [m.start() for m in re.finditer(r"\S+", text)]
@@ -133,7 +135,8 @@ def _glued_ranges(text: str, atoms: list[tuple[int, int]]) -> list[tuple[int, in
     - each opening mark that could start a line, from the Han/kana character or Latin run before it to
       the one after it (the mark's blank half);
     - each Latin word after a Han/kana character, with that character (the word's ¼-em gap). A run of
-      several words is left alone: kept whole, it could be wider than its box.
+      several words is left alone: kept whole, it could be wider than its box;
+    - a phrase of up to six characters in quotes or brackets, whole.
 
     (Pango never breaks a line after an opening mark or before a closing mark: Unicode line breaking.)"""
     units = [(start, end) for start, end in atoms if _UNIT.fullmatch(text, start, end)]
@@ -147,6 +150,7 @@ def _glued_ranges(text: str, atoms: list[tuple[int, int]]) -> list[tuple[int, in
         if start and _HAN.match(text[start - 1]) and _LATIN_RUN.fullmatch(text, start, end) \
                 and " " not in text[start:end]:
             ranges.append((start - 1, end))
+    ranges += [match.span() for match in _SHORT_QUOTED.finditer(text)]
     return ranges
 
 

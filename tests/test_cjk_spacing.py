@@ -36,10 +36,11 @@ def test_adjacent_full_width_punctuation_is_halved_with_the_character_it_follows
     shaped as Latin punctuation (a proportional quote, which `halt` leaves alone) and a `：` without its
     Simplified Chinese form."""
     assert typeset("“奇迹”。试试", "zh-Hans") == (
-        '<span class="halt">“奇</span><span class="halt">迹”</span>。<span class="keep">试试</span>')
+        '<span class="keep"><span class="halt">“奇</span><span class="halt">迹”</span></span>。'
+        '<span class="keep">试试</span>')
     # Next to a Latin run there is no Han character to share a text box with: the mark alone.
     assert typeset("不当（《自然》2019）；患者", "zh-Hans") == (
-        '不<span class="keep">当（<span class="halt">《自</span></span>然》2019<span class="halt">）</span>；'
+        '不<span class="keep">当（<span class="halt">《自</span>然》</span>2019<span class="halt">）</span>；'
         '<span class="keep">患者</span>')
 
 
@@ -62,7 +63,8 @@ def test_the_last_two_characters_of_every_cjk_text_are_kept_together():
 def test_no_line_can_start_with_a_blank():
     """No line break before `（` or `“` (the line would start with the mark's blank half): the
     character before it, the mark and the character after it stay on one line. Nor before a Latin word
-    after Han (its ¼-em gap); a run of words may still break at its spaces."""
+    after Han (its ¼-em gap); a run of words may still break at its spaces. A phrase of up to six
+    characters in quotes or brackets is kept whole (not `“安` / `全”`)."""
     assert typeset("下次审核2027年11月25日", "zh-Hans") == (
         '下次审<span class="keep">核<span class="latin-gap gap-start gap-end">2027</span></span>'
         '<span class="keep">年<span class="latin-gap gap-start gap-end">11</span></span>'
@@ -70,9 +72,9 @@ def test_no_line_can_start_with_a_blank():
     assert typeset("见Nature 573一文", "zh-Hans") == (
         '见<span class="latin-gap gap-start gap-end">Nature 573</span><span class="keep">一文</span>')
     assert typeset("输注（静脉滴注）自体脂肪干细胞", "zh-Hans") == (
-        '输<span class="keep">注（静</span>脉滴注）自体脂肪干<span class="keep">细胞</span>')
+        '输<span class="keep">注（静脉滴注）</span>自体脂肪干<span class="keep">细胞</span>')
     assert typeset("选择“安全”，而非“奇迹”开始", "zh-Hans") == (
-        '选<span class="keep">择“安</span><span class="halt">全”</span>，而<span class="keep">非“奇</span>迹”'
+        '选<span class="keep">择“安<span class="halt">全”</span></span>，而<span class="keep">非“奇迹”</span>'
         '<span class="keep">开始</span>')
 
 
