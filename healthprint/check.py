@@ -532,7 +532,7 @@ def preflight(document: weasyprint.Document, format_name: str, size, required: d
             if "footnote" in roles:
                 if points < FOOTNOTE_MIN_PT:
                     found.append((errors, f"footnote {points:.1f} pt, needs ≥ {FOOTNOTE_MIN_PT} pt"))
-            elif format_name != "poster":
+            elif not size.read_at_distance:
                 if points < BODY_MIN_PT:
                     found.append((errors, f"text {points:.1f} pt, needs ≥ {BODY_MIN_PT} pt"))
             elif "headline" in roles:

@@ -15,6 +15,10 @@ pinned to 70.0 for this reason; tests cover each):
    as an artifact and left out of the structure tree, so it is not read aloud.
 5. Reproducible PDF/X. PDF/X's XMP metadata gets a random DocumentID (uuid4); a name-based id from
    the output's name is used instead, so the same content gives the same bytes.
+6. A line broken after its first word. When a text ending in a space (before a no-break span) fits
+   its line only once that space hangs past the end, as CSS says it does, WeasyPrint counts the space,
+   finds the line too wide, and keeps only the first word: "Before" / "any cell treatment, …". Such a
+   text is laid out as fitting, and the line breaks before the no-break span instead.
 """
 
 import copy
@@ -56,6 +60,19 @@ def _subset(self, to_unicode, hinting):
     """Replacement for `weasyprint.pdf.fonts.Font.subset`, same contract: update `self.file_content`."""
     if to_unicode:
         self.file_content = _subset_glyphs(self.file_content, set(to_unicode), bool(self.missing))
+
+
+_split_first_line = weasyprint_inline.split_first_line
+
+
+def _split_first_line_hanging_space(text, style, context, max_width, *args, **kwargs):
+    """Replacement for `weasyprint.layout.inline.split_first_line`, same contract: a text whose only
+    overflow is its trailing space fits (the space hangs)."""
+    result = _split_first_line(text, style, context, max_width, *args, **kwargs)
+    if result[2] is not None and max_width is not None and text.endswith(" ") \
+            and _split_first_line(text.rstrip(" "), style, context, max_width, *args, **kwargs)[2] is None:
+        return _split_first_line(text, style, context, None, *args, **kwargs)
+    return result
 
 
 _split_text_box = weasyprint_inline.split_text_box
@@ -143,6 +160,7 @@ def install() -> None:
     weasyprint_fonts.Font.subset = _subset
     weasyprint_tags._build_box_tree = _build_box_tree_with_lang
     weasyprint_inline.split_text_box = _split_text_box_keeping_space
+    weasyprint_inline.split_first_line = _split_first_line_hanging_space
     weasyprint_draw_text.draw_first_line = _draw_first_line_with_spaces
     weasyprint_stream.Stream.marked = _marked_unless_decorative
     weasyprint_metadata.uuid4 = _stable_uuid4

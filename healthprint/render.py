@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import jinja2
 
-from .formats import LEAFLET_INSIDE, LEAFLET_OUTSIDE, Size
+from .formats import FORMATS, Size
 from .load import KeyPath, format_key
 from .schema import CJK_LANGUAGES, Campaign, Texts
 from .text import map_texts, tidy, typeset
@@ -191,22 +191,27 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         review_by=Pair(tuple((lang, format_date(campaign.review_by, lang)) for lang in langs)),
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
     )
-    template = environment().get_template(f"{format_name}.html")
+    template = environment().get_template(FORMATS[format_name].template)
     return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
-                           help_colour=help_colour, paper_colour=paper_colour, outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
+                           help_colour=help_colour, paper_colour=paper_colour)
 
 
 def stylesheet(format_name: str, size: Size, colours: Any) -> str:
-    """The format's CSS: generated variables and page size first, then common.css, then the format's file."""
+    """The format's CSS: generated variables and page size first, then common.css, then the format's file.
+
+    Every length that differs between sizes comes from the size row as a variable. A folded format's
+    page has no margin: each panel keeps its own safe area (`--margin`)."""
+    page_margin = 0 if size.panels else size.margin
     variables = (
         f":root {{ --accent: {colours.accent}; --calm: {colours.calm}; --ink: {colours.ink}; "
         f"--paper: {colours.paper}; --margin: {size.margin}mm; --title: {size.title}pt; "
         f"--message: {size.message}pt; --heading: {size.heading}pt; --body: {size.body}pt; "
-        f"--small: {size.small}pt; --neq: {size.neq}pt; "
-        f"--page-height: {size.height - 2 * size.margin}mm; --bleed: 0mm; }}\n"
-        f"@page {{ size: {size.width}mm {size.height}mm; margin: {size.margin}mm; }}\n"
+        f"--small: {size.small}pt; --neq: {size.neq}pt; --leading: {size.leading}; --gap: {size.gap}mm; "
+        f"--cjk-leading: {size.cjk_leading}; --latin-leading: {size.latin_leading}; "
+        f"--page-height: {size.height - 2 * page_margin}mm; --bleed: 0mm; }}\n"
+        f"@page {{ size: {size.width:g}mm {size.height:g}mm; margin: {page_margin}mm; }}\n"
     )
-    return variables + _css_file("common.css") + _css_file(f"{format_name}.css")
+    return variables + _css_file("common.css") + _css_file(FORMATS[format_name].stylesheet)
 
 
 @cache

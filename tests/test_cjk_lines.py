@@ -167,3 +167,14 @@ def test_the_neq_sign_and_a_one_letter_word_never_end_a_line(built):
             found += [f"{label} page {number}: {line.text}" for line in _pdf_lines(page)
                       if "≠" in line.text and line.text != "≠" and re.search(r"(≠|\b\w)$", line.text)]
     assert found == []
+
+
+def test_a_line_is_not_cut_after_its_first_word_when_only_its_last_space_overflows(campaign, tmp_path):
+    """A display text whose end is kept together: at this width the text before the kept end fits its
+    line exactly, its last space hanging past the end. WeasyPrint 70 counted that space and kept one
+    word ("Before" / "any cell treatment, …"); the line must break before the kept end instead."""
+    message = "Before any cell treatment, ask for proof it works and is safe. Don’t bet on a “miracle.”"
+    html = (f'<p lang="en" style="width: 169.8mm; font-size: 15pt; line-height: 1.4">'
+            f'{typeset(message, "en", keep_end=True)}</p>')
+    assert _laid_out_lines(html, campaign, tmp_path) == [
+        "Before any cell treatment, ask for proof it works and is safe. Don’t bet", "on a “miracle.”"]

@@ -39,8 +39,8 @@ CASES = {
         {"campaign.yaml": ("  - format: poster", "  - format: flyer")},
         ["{c}/campaign.yaml:23:5: outputs[3].format: unknown value 'flyer'; available: handout, leaflet, poster"]),
     "unknown-size": (
-        {"campaign.yaml": ("    sizes: [a2, a3]", "    sizes: [a2, a1]")},
-        ["{c}/campaign.yaml:24:17: outputs[3].sizes[2]: unknown size 'a1' for poster; available: a2, a3"]),
+        {"campaign.yaml": ("    sizes: [a2, a3]", "    sizes: [a2, a0]")},
+        ["{c}/campaign.yaml:24:17: outputs[3].sizes[2]: unknown size 'a0' for poster; available: a1, a2, a3"]),
     "ascii-punctuation-in-chinese": (
         {"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"追求健康,不赌奇迹。"')},
         ["{c}/zh-Hans.yaml:39:5: slogans[2]: ASCII ',' next to CJK text; use '，'"]),

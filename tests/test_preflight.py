@@ -102,7 +102,7 @@ def test_poster_type_too_small_for_the_distance_is_a_warning(tmp_path):
 
 def test_strict_turns_warnings_into_errors(monkeypatch, run_cli, tmp_path):
     """Without --strict a warning is printed and the PDF written; with it the build fails, exit 2."""
-    monkeypatch.setitem(FORMATS["poster"], "a3", dataclasses.replace(FORMATS["poster"]["a3"], headline_distance=4))
+    monkeypatch.setitem(FORMATS["poster"].sizes, "a3", dataclasses.replace(FORMATS["poster"]["a3"], headline_distance=4))
     args = ("--format", "poster", "--size", "a3", "--order", "en+zh-Hans", "-j", "1", "--out", str(tmp_path))
     code, _, err = run_cli(*args)
     assert code == 0
