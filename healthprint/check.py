@@ -17,6 +17,7 @@ from weasyprint.formatting_structure.boxes import (BlockBox, FlexContainerBox, G
 from weasyprint.stacking import StackingContext
 
 from .errors import LayoutError, Problem
+from .languages import LANGUAGES
 from .load import parse_key
 from .text import CJK_CHARACTER, TYPESET_SPANS
 
@@ -355,12 +356,12 @@ class _LangAudit(HTMLParser):
         snippet = data.strip()[:30]
         if not langs:
             self.problems.append(f"text without a lang attribute in <{tags[-1]}>: {snippet!r}")
-        elif langs[-1] == "en" and CJK_CHARACTER.search(data):
+        elif langs[-1] in LANGUAGES and not LANGUAGES[langs[-1]].cjk and CJK_CHARACTER.search(data):
             self.problems.append(f"Chinese, Japanese or Korean text in <{tags[-1]} lang=\"en\">: {snippet!r}")
 
 
 def check_langs(html: str, label: str) -> None:
-    """Every piece of text carries a BCP 47 `lang`, and English elements hold no CJK text."""
+    """Every piece of text carries a BCP 47 `lang`, and elements in a non-CJK language hold no CJK text."""
     audit = _LangAudit()
     audit.feed(html)
     if audit.problems:

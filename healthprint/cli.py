@@ -22,7 +22,7 @@ from .errors import ContentError, HealthprintError, LayoutError, MachineError, S
 from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
-from .schema import LANGUAGES
+from .languages import LANGUAGES
 from .validate import CAMPAIGN_FILE, load_campaign
 from .write import Output
 

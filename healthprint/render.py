@@ -17,12 +17,11 @@ import jinja2
 
 from .formats import FORMATS, Size
 from .load import KeyPath, format_key
-from .schema import CJK_LANGUAGES, Campaign, Texts
+from .languages import CJK_LANGUAGES, LANGUAGES, language_css
+from .schema import Campaign, Texts
 from .text import map_texts, tidy, typeset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,7 @@ def pair_up(models: list[Any], langs: tuple[str, ...], key: KeyPath = ()) -> Any
 
 
 def format_date(day: datetime.date, lang: str) -> str:
-    if lang == "en":
-        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日"
+    return LANGUAGES[lang].format_date(day)
 
 
 @dataclass(frozen=True)
@@ -211,7 +208,7 @@ def stylesheet(format_name: str, size: Size, colours: Any) -> str:
         f"--page-height: {size.height - 2 * page_margin}mm; --bleed: 0mm; }}\n"
         f"@page {{ size: {size.width:g}mm {size.height:g}mm; margin: {page_margin}mm; }}\n"
     )
-    return variables + _css_file("common.css") + _css_file(FORMATS[format_name].stylesheet)
+    return variables + language_css() + _css_file("common.css") + _css_file(FORMATS[format_name].stylesheet)
 
 
 @cache

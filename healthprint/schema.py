@@ -16,13 +16,6 @@ from .errors import Problem, quote
 from .formats import FORMATS
 from .load import KeyPath, YamlFile
 
-LANGUAGES = {
-    "zh-Hans": "Chinese (Simplified)",
-    "zh-Hant": "Chinese (Traditional)",
-    "ja": "Japanese",
-    "en": "English",
-}
-CJK_LANGUAGES = {"zh-Hans", "zh-Hant", "ja"}
 
 
 @dataclass(frozen=True)

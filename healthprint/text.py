@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from .schema import CJK_LANGUAGES
+from .languages import CJK_LANGUAGES, LANGUAGES
 
 HAN_KANA = r"\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_ANY = HAN_KANA + r"\u3000-\u303f\uff00-\uffef"
@@ -31,7 +31,6 @@ _HAN_THEN_LATIN = re.compile(rf"([{HAN_KANA}])\s*([{LATIN}])")
 _LATIN_THEN_HAN = re.compile(rf"([{LATIN}])\s*([{HAN_KANA}])")
 _ASCII_PUNCT_BY_HAN = re.compile(rf"(?<=[{HAN_KANA}])[,.;:?!()]|[,;:?!()](?=[{HAN_KANA}])")
 
-FULL_WIDTH = {",": "，", ".": "。", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
 def tidy(text: str, lang: str) -> str:
@@ -217,9 +216,11 @@ def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
     return Markup("").join(pieces)
 
 
-def punctuation_slips(text: str) -> list[str]:
-    """Messages for ASCII punctuation next to Han or kana, e.g. `ASCII ',' next to Chinese text; use '，'`."""
-    return [f"ASCII '{m.group()}' next to CJK text; use '{FULL_WIDTH[m.group()]}'"
+def punctuation_slips(text: str, lang: str) -> list[str]:
+    """Messages for ASCII punctuation next to Han or kana in a CJK language's text, with the mark that
+    language uses instead, e.g. `ASCII ',' next to CJK text; use '，'` (Japanese: `'、'`)."""
+    marks = LANGUAGES[lang].marks
+    return [f"ASCII '{m.group()}' next to CJK text; use '{marks[m.group()]}'"
             for m in _ASCII_PUNCT_BY_HAN.finditer(text)]
 
 

@@ -10,7 +10,8 @@ from .errors import ContentError, Problem, quote
 from .load import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
 from .formats import FORMATS
-from .schema import CJK_LANGUAGES, LANGUAGES, Campaign, Texts, Validator, is_field, key_paths, walk
+from .languages import CJK_LANGUAGES, LANGUAGES
+from .schema import Campaign, Texts, Validator, is_field, key_paths, walk
 from .text import CJK_CHARACTER, punctuation_slips, untranslated
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -130,7 +131,7 @@ def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
                                                         f"in {font.path.stem}", column=False))
                     break
         if lang in CJK_LANGUAGES:
-            problems += [source.problem(key, slip) for slip in punctuation_slips(value)]
+            problems += [source.problem(key, slip) for slip in punctuation_slips(value, lang)]
             if untranslated(value):
                 problems.append(source.problem(key, f"{quote(value)} has no Chinese or Japanese character in the "
                                                     f"{lang} file; translate it"))
