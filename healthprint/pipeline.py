@@ -20,7 +20,8 @@ from .errors import LayoutError
 from .layout import lay_out
 from .finish import Marks, finish
 from .patches import document_name
-from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
+from .render import CMYK_PROFILE, format_date, print_stylesheet, render_html, stylesheet
+from .resources import packaged_digest
 from .text import tidy
 from .validate import CampaignContent
 
@@ -72,11 +73,11 @@ def _files_digest(paths: list[Path]) -> str:
 
 @cache
 def _tool_digest() -> str:
-    """What every output shares: the code (size table, generated CSS, checks), templates and fonts.
-    Read once a run, not once per output."""
+    """What every output shares: the code (size table, generated CSS, checks), packaged templates and
+    fonts. Read once a run, not once per output."""
     code = sorted(Path(__file__).parent.glob("*.py"))
     fonts = "".join(font_digest(font.path) for font in FONTS)
-    return f"{__version__}:{_files_digest(sorted(TEMPLATES.rglob('*.*')) + code)}:{fonts}"
+    return f"{__version__}:{_files_digest(code)}:{packaged_digest()}:{fonts}"
 
 
 def inputs_digest(job: Job) -> str:

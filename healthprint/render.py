@@ -10,17 +10,16 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
 
 from .formats import LEAFLET_INSIDE, LEAFLET_OUTSIDE, Size
 from .load import KeyPath, format_key
+from .resources import Loader, find, packaged_path
 from .schema import CJK_LANGUAGES, Campaign, Texts
 from .text import map_texts, tidy, typeset
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -99,7 +98,7 @@ class Call:
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=Loader(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -112,7 +111,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-CMYK_PROFILE = TEMPLATES / "print" / "default_cmyk.icc"
+CMYK_PROFILE = packaged_path("print/default_cmyk.icc")
 BLEED_MM = 3
 _HEX = re.compile(r"#([0-9A-Fa-f]{6})\b")
 
@@ -211,4 +210,4 @@ def stylesheet(format_name: str, size: Size, colours: Any) -> str:
 
 @cache
 def _css_file(name: str) -> str:
-    return (TEMPLATES / "css" / name).read_text(encoding="utf-8")
+    return find(f"css/{name}")[0]
