@@ -22,8 +22,9 @@ from .errors import ContentError, HealthprintError, LayoutError, MachineError, S
 from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
+from .resources import NO_OVERRIDES, read_overrides
 from .schema import LANGUAGES
-from .validate import CAMPAIGN_FILE, load_campaign
+from .validate import CAMPAIGN_FILE, TEMPLATES_FOLDER, load_campaign
 from .write import Output
 
 
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--draft", action="store_true",
                         help="when text does not fit, write the PDF anyway as <name>_DRAFT.pdf, marked as a draft "
                              "with the text that does not fit outlined (the build still fails)")
+    parser.add_argument("--templates", type=Path, metavar="DIR",
+                        help="a folder of templates (.html) and stylesheets (.css) that replace the packaged ones "
+                             "of the same relative name, e.g. DIR/css/poster.css; a campaign's own "
+                             f"{TEMPLATES_FOLDER}/ folder replaces both")
     parser.add_argument("--cache", type=Path, metavar="DIR",
                         help="where font subsets are kept (default: $HEALTHPRINT_CACHE if set, else "
                              "$XDG_CACHE_HOME/healthprint, else ~/.cache/healthprint)")
@@ -108,9 +113,17 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             raise UsageError(f"{ids[content.campaign.id]} and {content.folder} have the same id "
                              f"{content.campaign.id!r}: their PDFs would overwrite each other")
         ids[content.campaign.id] = content.folder
+    templates = NO_OVERRIDES
+    if args.templates is not None:
+        if not args.templates.is_dir():
+            raise UsageError(f"--templates {args.templates}: no such folder")
+        templates, problems = read_overrides(args.templates)
+        if problems:
+            raise ContentError(problems)
     if args.marks and not args.print_variant:
         raise UsageError("--marks goes with --print")
-    jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks)
+    jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks,
+                templates)
     if not jobs:
         raise UsageError("nothing to build: no campaign output matches the chosen format, size and order")
     return jobs

@@ -13,10 +13,11 @@ from functools import cache
 from typing import Any, Iterator
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import LEAFLET_INSIDE, LEAFLET_OUTSIDE, Size
 from .load import KeyPath, format_key
-from .resources import Loader, find, packaged_path
+from .resources import NO_OVERRIDES, Loader, Overrides, find, packaged_path
 from .schema import CJK_LANGUAGES, Campaign, Texts
 from .text import map_texts, tidy, typeset
 
@@ -96,9 +97,11 @@ class Call:
 
 
 @cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=Loader(),
+def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
+    """Jinja for the packaged templates and `overrides`. Sandboxed: a campaign's own template can use the
+    values it is given, never reach Python's internals (`__class__`, `__globals__`) through them."""
+    env = SandboxedEnvironment(
+        loader=Loader(overrides),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -169,8 +172,9 @@ def print_stylesheet(css: str, colours: Any) -> str:
 
 
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
-                langs: tuple[str, ...], print_colours: bool = False) -> str:
-    """The HTML of one output: `format_name` at `size`, languages in the order `langs`.
+                langs: tuple[str, ...], print_colours: bool = False, templates: Overrides = NO_OVERRIDES) -> str:
+    """The HTML of one output: `format_name` at `size`, languages in the order `langs`, from the packaged
+    templates or those of `templates` that replace them.
 
     Icons are SVG, whose `currentColor` WeasyPrint can only resolve to an RGB colour: they get their
     colour written out, in CMYK for the print variant.
@@ -190,13 +194,14 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         review_by=Pair(tuple((lang, format_date(campaign.review_by, lang)) for lang in langs)),
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
     )
-    template = environment().get_template(f"{format_name}.html")
+    template = environment(templates).get_template(f"{format_name}.html")
     return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
                            help_colour=help_colour, paper_colour=paper_colour, outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
 
 
-def stylesheet(format_name: str, size: Size, colours: Any) -> str:
-    """The format's CSS: generated variables and page size first, then common.css, then the format's file."""
+def stylesheet(format_name: str, size: Size, colours: Any, templates: Overrides = NO_OVERRIDES) -> str:
+    """The format's CSS: generated variables and page size first, then common.css, then the format's file
+    (each from `templates` if it replaces the packaged one)."""
     variables = (
         f":root {{ --accent: {colours.accent}; --calm: {colours.calm}; --ink: {colours.ink}; "
         f"--paper: {colours.paper}; --margin: {size.margin}mm; --title: {size.title}pt; "
@@ -205,9 +210,9 @@ def stylesheet(format_name: str, size: Size, colours: Any) -> str:
         f"--page-height: {size.height - 2 * size.margin}mm; --bleed: 0mm; }}\n"
         f"@page {{ size: {size.width}mm {size.height}mm; margin: {size.margin}mm; }}\n"
     )
-    return variables + _css_file("common.css") + _css_file(f"{format_name}.css")
+    return variables + _css_file("common.css", templates) + _css_file(f"{format_name}.css", templates)
 
 
 @cache
-def _css_file(name: str) -> str:
-    return find(f"css/{name}")[0]
+def _css_file(name: str, templates: Overrides) -> str:
+    return find(f"css/{name}", templates)[0]
