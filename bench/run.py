@@ -36,8 +36,8 @@ HANDOUT = ["--format", "handout", "--size", "a4", "--order", "zh-Hans+en"]
 
 def run_child(args: list[str], cache: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one build process."""
-    # HEALTHPRINT_CACHE points the tool's font-subset cache at `cache` instead of <repo>/.cache/fonts, so
-    # a cold build is really cold and the repo's own cache is never touched. If a version of the tool
+    # HEALTHPRINT_CACHE points the tool's font-subset cache at `cache` instead of the user's cache folder,
+    # so a cold build is really cold and the user's own cache is never touched. If a version of the tool
     # ignores the variable, the "cold" rows are warm: main() checks for that and says so.
     env = {**os.environ, "HEALTHPRINT_CACHE": str(cache)}
     with tempfile.TemporaryFile() as errors:
@@ -167,7 +167,7 @@ def main() -> None:
           f"repeat {repeat}\n")
     if not cache_honoured:
         print("WARNING: the tool ignored HEALTHPRINT_CACHE (the temporary cache stayed empty): "
-              "(b) used <repo>/.cache/fonts and was not cold.\n")
+              "(b) used the user's font cache and was not cold.\n")
     print("| what | wall | peak MB | size |")
     print("|---|--:|--:|--:|")
     for name, (wall, peak) in [("(a) handout a4 zh-Hans+en, process, warm cache", a),

@@ -23,15 +23,15 @@ from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .languages import LANGUAGES
-from .validate import CAMPAIGN_FILE, load_campaign
+from .resources import NO_OVERRIDES, read_overrides
+from .validate import CAMPAIGN_FILE, TEMPLATES_FOLDER, load_campaign
 from .write import Output
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build bilingual health leaflets and posters (PDF) from content/*/.")
+        prog="healthprint" if Path(sys.argv[0]).name == "healthprint" else "build.py",
+        description="Build bilingual health leaflets and posters (PDF) from content/*/.")
     parser.add_argument("--version", action="version", version=f"healthprint {__version__}")
     parser.add_argument("--content", type=Path, default=Path("content"),
                         help="folder holding one sub-folder per campaign (default: content)")
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--draft", action="store_true",
                         help="when text does not fit, write the PDF anyway as <name>_DRAFT.pdf, marked as a draft "
                              "with the text that does not fit outlined (the build still fails)")
+    parser.add_argument("--templates", type=Path, metavar="DIR",
+                        help="a folder of templates (.html) and stylesheets (.css) that replace the packaged ones "
+                             "of the same relative name, e.g. DIR/css/poster.css; a campaign's own "
+                             f"{TEMPLATES_FOLDER}/ folder replaces both")
+    parser.add_argument("--cache", type=Path, metavar="DIR",
+                        help="where font subsets are kept (default: $HEALTHPRINT_CACHE if set, else "
+                             "$XDG_CACHE_HOME/healthprint, else ~/.cache/healthprint)")
     return parser
 
 
@@ -106,9 +113,17 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             raise UsageError(f"{ids[content.campaign.id]} and {content.folder} have the same id "
                              f"{content.campaign.id!r}: their PDFs would overwrite each other")
         ids[content.campaign.id] = content.folder
+    templates = NO_OVERRIDES
+    if args.templates is not None:
+        if not args.templates.is_dir():
+            raise UsageError(f"--templates {args.templates}: no such folder")
+        templates, problems = read_overrides(args.templates)
+        if problems:
+            raise ContentError(problems)
     if args.marks and not args.print_variant:
         raise UsageError("--marks goes with --print")
-    jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks)
+    jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks,
+                templates)
     if not jobs:
         raise UsageError("nothing to build: no campaign output matches the chosen format, size and order")
     return jobs
@@ -204,8 +219,8 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     """Build the outputs that are not up to date into `out`'s staging folder, then move into place those
     of each campaign whose outputs all passed."""
     say = (lambda *_: None) if args.quiet else print
-    cache_dir = Path(os.environ.get("HEALTHPRINT_CACHE", ROOT / ".cache" / "fonts"))
     try:
+        cache_dir = _cache_dir(args.cache)
         check_cache(cache_dir)
     except MachineError as error:
         print(f"warning: {error} (this build goes without the font cache)", file=sys.stderr)
@@ -269,6 +284,22 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     fresh = len(jobs) - built
     say(f"Built {built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
         + (f" ({fresh} up to date)" if fresh else ""))
+
+
+def _cache_dir(option: Path | None) -> Path:
+    """Where font subsets are kept: --cache, else $HEALTHPRINT_CACHE, else the user's cache folder
+    (`$XDG_CACHE_HOME/healthprint`, `~/.cache/healthprint` when that is unset or not absolute)."""
+    if option is not None:
+        return option
+    if os.environ.get("HEALTHPRINT_CACHE"):
+        return Path(os.environ["HEALTHPRINT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is invalid, so it is ignored
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            raise MachineError("no home folder to keep the font cache in; give --cache a writable folder")
+        base = os.path.join(home, ".cache")
+    return Path(base) / "healthprint"
 
 
 def _not_written(campaign: str, passed: int, failed: int) -> str:

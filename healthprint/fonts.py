@@ -20,7 +20,7 @@ from .cff import with_identity_cids
 from .errors import machine_error
 from .write import write_atomic
 
-_CACHE = "set HEALTHPRINT_CACHE to a writable folder"
+_CACHE = "give --cache (or HEALTHPRINT_CACHE) a writable folder"
 FAMILY = "Healthprint Noto Sans CJK"  # a name no system font has, so fontconfig can't substitute one
 
 

@@ -77,7 +77,10 @@ class _Refused(Exception):
         self.message, self.mark = message, mark
 
 
-def _read_text(path: Path, folder: Path) -> str:
+_OUTSIDE = "is a link to a file outside the campaign folder; content files must be inside it"
+
+
+def _read_text(path: Path, folder: Path, outside: str = _OUTSIDE) -> str:
     """The text of a regular file inside `folder`, at most MAX_FILE_BYTES, never blocking on a FIFO or device.
 
     The type is checked before opening (opening a FIFO for reading waits for a writer) and again on
@@ -90,7 +93,7 @@ def _read_text(path: Path, folder: Path) -> str:
     except (OSError, RuntimeError) as error:  # a loop of links
         raise _Refused(f"cannot be read ({getattr(error, 'strerror', None) or 'a loop of links'})") from None
     if not real.is_relative_to(folder.resolve()):
-        raise _Refused("is a link to a file outside the campaign folder; content files must be inside it")
+        raise _Refused(outside)
     try:
         before = os.stat(real, follow_symlinks=False)
         if not stat.S_ISREG(before.st_mode):
@@ -209,6 +212,16 @@ class _Reader:
                 self.fail(node.start_mark, key, f"{escaped} is a broken escape (half of a surrogate pair)")
             return None
         return value
+
+
+def read_text(path: Path, folder: Path, outside: str) -> tuple[str | None, list[Problem]]:
+    """The text of a file of `folder` read with the checks of content files, or the problem with it;
+    `outside` is the message for a link that leads out of `folder`."""
+    try:
+        return _read_text(path, folder, outside), []
+    except _Refused as refused:
+        mark = refused.mark
+        return None, [Problem(str(path), mark and mark.line + 1, mark and mark.column + 1, "", refused.message)]
 
 
 def _shortened(problem: str) -> str:

@@ -11,6 +11,8 @@ from html import unescape
 from itertools import permutations
 from pathlib import Path
 
+import jinja2
+
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
@@ -20,7 +22,8 @@ from .errors import LayoutError
 from .layout import lay_out
 from .finish import Marks, finish
 from .patches import document_name
-from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
+from .render import CMYK_PROFILE, format_date, print_stylesheet, render_html, stylesheet
+from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
 from .text import tidy
 from .validate import CampaignContent
 
@@ -35,6 +38,7 @@ class Job:
     langs: tuple[str, ...]
     variant: str = "screen"   # "screen": tagged PDF/UA-1, RGB; "print": PDF/X-4, CMYK, bleed
     crop_marks: bool = False  # print variant only
+    templates: Overrides = NO_OVERRIDES  # the campaign's and the user's templates that replace packaged ones
 
     @property
     def order(self) -> str:
@@ -72,23 +76,26 @@ def _files_digest(paths: list[Path]) -> str:
 
 @cache
 def _tool_digest() -> str:
-    """What every output shares: the code (size table, generated CSS, checks), templates and fonts.
-    Read once a run, not once per output."""
+    """What every output shares: the code (size table, generated CSS, checks), packaged templates and
+    fonts. Read once a run, not once per output."""
     code = sorted(Path(__file__).parent.glob("*.py"))
     fonts = "".join(font_digest(font.path) for font in FONTS)
-    return f"{__version__}:{_files_digest(sorted(TEMPLATES.rglob('*.*')) + code)}:{fonts}"
+    return f"{__version__}:{_files_digest(code)}:{packaged_digest()}:{fonts}"
 
 
 def inputs_digest(job: Job) -> str:
-    """Fingerprint of everything that shapes a job's PDF: code, templates, fonts, options, content."""
+    """Fingerprint of everything that shapes a job's PDF: code, templates (the overriding ones it uses
+    included), fonts, options, content."""
     content = "".join(f"{name}:{source.digest}\0" for name, source in sorted(job.content.sources.items()))
-    key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{content}"
+    key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{job.templates.digest}\0{content}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes: set[str] | None = None,
-         orders: set[str] | None = None, variant: str = "screen", crop_marks: bool = False) -> list[Job]:
-    """Every output the campaigns ask for, narrowed by the command line's choices."""
+         orders: set[str] | None = None, variant: str = "screen", crop_marks: bool = False,
+         templates: Overrides = NO_OVERRIDES) -> list[Job]:
+    """Every output the campaigns ask for, narrowed by the command line's choices; `templates` (the
+    user's) replace packaged templates, and a campaign's own replace both."""
     jobs = []
     for content in contents:
         for output in content.campaign.outputs:
@@ -101,7 +108,7 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
                     if orders and "+".join(langs) not in orders:
                         continue
                     jobs.append(Job(content, output.format, FORMATS[output.format][size_name], langs,
-                                    variant, crop_marks))
+                                    variant, crop_marks, content.templates.over(templates)))
     return jobs
 
 
@@ -135,8 +142,14 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     with the failing text outlined.
     """
     campaign = job.content.campaign
-    html = render_html(campaign, job.content.texts, job.format, job.size, job.langs, job.variant == "print")
-    css = stylesheet(job.format, job.size, campaign.colours)
+    try:
+        html = render_html(campaign, job.content.texts, job.format, job.size, job.langs, job.variant == "print",
+                           job.templates)
+        css = stylesheet(job.format, job.size, campaign.colours, job.templates)
+    except jinja2.TemplateError as error:
+        if not job.templates.texts:  # the packaged templates are ours: a bug
+            raise
+        raise LayoutError([f"{job.label}: {template_error(error, job.templates)}"]) from None
     files = []
     if job.variant == "print":
         css = print_stylesheet(css, campaign.colours)

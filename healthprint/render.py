@@ -10,18 +10,17 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import FORMATS, Size
 from .load import KeyPath, format_key
 from .languages import CJK_LANGUAGES, LANGUAGES, language_css
+from .resources import NO_OVERRIDES, Loader, Overrides, find, packaged_path
 from .schema import Campaign, Texts
 from .text import map_texts, tidy, typeset
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -94,9 +93,11 @@ class Call:
 
 
 @cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
+    """Jinja for the packaged templates and `overrides`. Sandboxed: a campaign's own template can use the
+    values it is given, never reach Python's internals (`__class__`, `__globals__`) through them."""
+    env = SandboxedEnvironment(
+        loader=Loader(overrides),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -109,7 +110,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-CMYK_PROFILE = TEMPLATES / "print" / "default_cmyk.icc"
+CMYK_PROFILE = packaged_path("print/default_cmyk.icc")
 BLEED_MM = 3
 _HEX = re.compile(r"#([0-9A-Fa-f]{6})\b")
 
@@ -167,8 +168,9 @@ def print_stylesheet(css: str, colours: Any) -> str:
 
 
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
-                langs: tuple[str, ...], print_colours: bool = False) -> str:
-    """The HTML of one output: `format_name` at `size`, languages in the order `langs`.
+                langs: tuple[str, ...], print_colours: bool = False, templates: Overrides = NO_OVERRIDES) -> str:
+    """The HTML of one output: `format_name` at `size`, languages in the order `langs`, from the packaged
+    templates or those of `templates` that replace them.
 
     Icons are SVG, whose `currentColor` WeasyPrint can only resolve to an RGB colour: they get their
     colour written out, in CMYK for the print variant.
@@ -188,13 +190,14 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         review_by=Pair(tuple((lang, format_date(campaign.review_by, lang)) for lang in langs)),
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
     )
-    template = environment().get_template(FORMATS[format_name].template)
+    template = environment(templates).get_template(FORMATS[format_name].template)
     return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
                            help_colour=help_colour, paper_colour=paper_colour)
 
 
-def stylesheet(format_name: str, size: Size, colours: Any) -> str:
-    """The format's CSS: generated variables and page size first, then common.css, then the format's file.
+def stylesheet(format_name: str, size: Size, colours: Any, templates: Overrides = NO_OVERRIDES) -> str:
+    """The format's CSS: generated variables and page size first, then common.css, then the format's file
+    (each from `templates` if it replaces the packaged one).
 
     Every length that differs between sizes comes from the size row as a variable. A folded format's
     page has no margin: each panel keeps its own safe area (`--margin`)."""
@@ -208,9 +211,10 @@ def stylesheet(format_name: str, size: Size, colours: Any) -> str:
         f"--page-height: {size.height - 2 * page_margin}mm; --bleed: 0mm; }}\n"
         f"@page {{ size: {size.width:g}mm {size.height:g}mm; margin: {page_margin}mm; }}\n"
     )
-    return variables + language_css() + _css_file("common.css") + _css_file(FORMATS[format_name].stylesheet)
+    return (variables + language_css() + _css_file("common.css", templates)
+            + _css_file(FORMATS[format_name].stylesheet, templates))
 
 
 @cache
-def _css_file(name: str) -> str:
-    return (TEMPLATES / "css" / name).read_text(encoding="utf-8")
+def _css_file(name: str, templates: Overrides) -> str:
+    return find(f"css/{name}", templates)[0]

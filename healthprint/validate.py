@@ -1,6 +1,7 @@
 """Step 2 of the pipeline: turn a campaign folder into typed models, or collect every problem in it."""
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,12 @@ from .load import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
 from .formats import FORMATS
 from .languages import CJK_LANGUAGES, LANGUAGES
+from .resources import NO_OVERRIDES, Overrides, read_overrides
 from .schema import Campaign, Texts, Validator, is_field, key_paths, walk
 from .text import CJK_CHARACTER, punctuation_slips, untranslated
 
 CAMPAIGN_FILE = "campaign.yaml"
+TEMPLATES_FOLDER = "templates"  # a campaign's own templates and stylesheets, replacing packaged ones
 REVIEW_YEARS = 3
 
 
@@ -28,6 +31,7 @@ class CampaignContent:
     # The parsed files by name without `.yaml` (`campaign`, `en`, …): where each key stands, so a text
     # that does not fit the page can be traced back to its line, and the digest of what was read.
     sources: dict[str, YamlFile]
+    templates: Overrides = NO_OVERRIDES  # from the campaign's templates folder
 
 
 def _strings(data: Any) -> Iterator[tuple[KeyPath, str]]:
@@ -183,6 +187,10 @@ def load_campaign(folder: Path) -> CampaignContent:
         if texts[code] is not None:
             problems += _region_problems(campaign, source, texts[code])
         problems += _text_problems(source, code)
+    templates = NO_OVERRIDES
+    if os.path.lexists(folder / TEMPLATES_FOLDER):
+        templates, template_problems = read_overrides(folder / TEMPLATES_FOLDER, inside=folder)
+        problems += template_problems
     if problems:
         raise ContentError(problems)
-    return CampaignContent(folder, campaign, texts, {Path(CAMPAIGN_FILE).stem: meta, **files})
+    return CampaignContent(folder, campaign, texts, {Path(CAMPAIGN_FILE).stem: meta, **files}, templates)

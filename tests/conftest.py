@@ -1,6 +1,7 @@
 """Shared fixtures: the real campaign built once per test session, and a way to run the CLI."""
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -72,3 +73,63 @@ def no_unexpected_weasyprint_warnings(caplog):
     warnings = [r.getMessage() for r in caplog.records
                 if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING and noise not in r.getMessage()]
     assert not warnings, warnings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def font_cache_of_the_session(tmp_path_factory):
+    """Every build of the session, in-process or a subprocess, keeps its font subsets in a temporary
+    folder: never in the repository, never in the user's cache."""
+    before = os.environ.get("HEALTHPRINT_CACHE")
+    os.environ["HEALTHPRINT_CACHE"] = str(tmp_path_factory.mktemp("session-font-cache"))
+    yield
+    if before is None:
+        del os.environ["HEALTHPRINT_CACHE"]
+    else:
+        os.environ["HEALTHPRINT_CACHE"] = before
+
+
+_NOT_OURS = {".git", ".venv", "__pycache__", ".pytest_cache"}  # the checkout's, Python's and pytest's own
+_OUTPUTS = ("out", ".cache")  # where the tool wrote by default before it had a user cache folder
+
+
+def _repository_files() -> dict[str, tuple[int, int] | None]:
+    """Every file and folder of the repository but _NOT_OURS; the files in _OUTPUTS with their modification
+    time and size, so a rewritten PDF or cache entry counts too. (Other files count only by name: a
+    person may edit a file while the tests run.)"""
+    found = {}
+    for top, folders, files in os.walk(ROOT):
+        folders[:] = [name for name in folders if name not in _NOT_OURS and not name.endswith(".egg-info")]
+        for name in folders + files:
+            path = os.path.join(top, name)
+            relative = os.path.relpath(path, ROOT)
+            if name in files and relative.split(os.sep)[0] in _OUTPUTS:
+                info = os.lstat(path)
+                found[relative] = (info.st_mtime_ns, info.st_size)
+            else:
+                found[relative] = None
+    return found
+
+
+def _changed(before: dict, after: dict) -> str:
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name, 0) != after.get(name, 0))
+    return ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_untouched_by_the_session():
+    """The session's fixtures too (built once, before the first test that uses them) write only into
+    temporary folders."""
+    before = _repository_files()
+    yield
+    changed = _changed(before, _repository_files())
+    assert not changed, f"the test session wrote into the repository: {changed}"
+
+
+@pytest.fixture(autouse=True)
+def repository_untouched(request):
+    """Tests write only into temporary folders: no file or folder appears in the repository or goes,
+    nothing in out/ or .cache/ is rewritten."""
+    before = _repository_files()
+    yield
+    changed = _changed(before, _repository_files())
+    assert not changed, f"{request.node.name} wrote into the repository: {changed}"

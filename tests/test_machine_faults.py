@@ -271,8 +271,8 @@ def test_a_damaged_stamp_means_build_again(run_cli, tmp_path, monkeypatch, damag
 def test_unusable_font_cache_means_building_without_it(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("HEALTHPRINT_CACHE", "/dev/full/fonts")
     code, _, err = run_cli("--out", str(tmp_path), *POSTER)
-    assert (code, err) == (0, "warning: /dev/full/fonts: part of the path is not a folder; set HEALTHPRINT_CACHE "
-                              "to a writable folder (this build goes without the font cache)\n")
+    assert (code, err) == (0, "warning: /dev/full/fonts: part of the path is not a folder; give --cache (or "
+                              "HEALTHPRINT_CACHE) a writable folder (this build goes without the font cache)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [f".{NAME}.inputs", NAME]
 
 

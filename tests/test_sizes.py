@@ -38,14 +38,14 @@ def test_no_code_template_or_stylesheet_names_a_size_or_a_format():
     format or a size, so adding a row or a record needs no edit elsewhere."""
     from pathlib import Path
 
-    from healthprint.render import TEMPLATES
-
+    root = Path(__file__).resolve().parent.parent
+    templates = root / "templates"
     sizes = {size for table in FORMATS.values() for size in table}
-    for path in sorted(TEMPLATES.rglob("*.css")) + sorted(TEMPLATES.rglob("*.html")):
+    for path in sorted(templates.rglob("*.css")) + sorted(templates.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         for size in sizes:
             assert not re.search(rf"\.size-{size}\b|size\.name ?[!=]=|== ?['\"]{size}['\"]", text), (path.name, size)
-    package = Path(__file__).resolve().parent.parent / "healthprint"
+    package = root / "healthprint"
     for path in sorted(package.glob("*.py")):
         if path.name == "formats.py":
             continue
