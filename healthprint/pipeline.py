@@ -1,7 +1,8 @@
 """The pipeline end to end: plan the outputs of a build, and turn one of them into PDF bytes.
 
 load → validate (validate.py) → pre-process text (text.py) → render HTML (render.py)
-→ subset fonts (fonts.py) → lay out and check (layout.py, check.py) → finish (finish.py) → write (write.py).
+→ subset fonts (fonts.py) → lay out (engine.py) and check (check.py) → write the PDF (engine.py) and finish
+it (finish.py) → write the file (write.py).
 """
 
 import hashlib
@@ -16,10 +17,9 @@ from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
 from .check import check_fit, check_langs, check_pages, preflight
 from .draft import mark_draft
+from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
-from .layout import lay_out
 from .finish import Marks, finish
-from .patches import document_name
 from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
 from .text import tidy
 from .validate import CampaignContent
@@ -156,10 +156,8 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     return Built(_write(document, job), findings.warnings)
 
 
-def _write(document, job: Job) -> bytes:
+def _write(document: Layout, job: Job) -> bytes:
     """The PDF of a laid-out document: PDF/UA-1 for the screen, PDF/X-4 for print."""
     if job.variant == "print":
-        with document_name(job.label):
-            pdf = document.write_pdf(pdf_variant="pdf/x-4")
-        return finish(pdf, Marks(job.size.folds) if job.crop_marks else None)
-    return finish(document.write_pdf(pdf_variant="pdf/ua-1"))
+        return finish(write_pdf(document, "print", job.label), Marks(job.size.folds) if job.crop_marks else None)
+    return finish(write_pdf(document, "screen", job.label))

@@ -9,7 +9,7 @@ from healthprint.check import check_langs, preflight
 from healthprint.errors import LayoutError
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out
 from healthprint.text import typeset
 
 

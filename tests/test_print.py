@@ -14,7 +14,7 @@ import pytest
 from healthprint.check import preflight
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out
 from healthprint.pipeline import build_pdf, plan
 from healthprint.render import CMYK_PROFILE, text_cmyk
 
