@@ -1,8 +1,8 @@
 """The pipeline end to end: plan the outputs of a build, and turn one of them into PDF bytes.
 
 load → validate (validate.py) → pre-process text (text.py) → render HTML (render.py)
-→ subset fonts (fonts.py) → lay out (engine.py) and check (check.py) → write the PDF (engine.py) and finish
-it (finish.py) → write the file (write.py).
+→ subset fonts (fonts.py) → lay out (engine.py) and check (check.py) → write the variant (engine.py, finish.py;
+press.py for print) → write the file (write.py).
 """
 
 import hashlib
@@ -19,8 +19,9 @@ from .check import check_fit, check_langs, check_pages, preflight
 from .draft import mark_draft
 from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
-from .finish import Marks, finish
-from .render import CMYK_PROFILE, TEMPLATES, format_date, print_stylesheet, render_html, stylesheet
+from .finish import finish
+from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
+from .render import TEMPLATES, format_date, render_html, stylesheet
 from .text import tidy
 from .validate import CampaignContent
 
@@ -159,5 +160,5 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
 def _write(document: Layout, job: Job) -> bytes:
     """The PDF of a laid-out document: PDF/UA-1 for the screen, PDF/X-4 for print."""
     if job.variant == "print":
-        return finish(write_pdf(document, "print", job.label), Marks(job.size.folds) if job.crop_marks else None)
+        return write_print(document, job.label, Marks(job.size.folds) if job.crop_marks else None)
     return finish(write_pdf(document, "screen", job.label))

@@ -16,7 +16,7 @@ from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
 from healthprint.engine import lay_out
 from healthprint.pipeline import build_pdf, plan
-from healthprint.render import CMYK_PROFILE, text_cmyk
+from healthprint.press import CMYK_PROFILE, text_cmyk
 
 MM = 72 / 25.4
 ROOT = Path(__file__).resolve().parent.parent
