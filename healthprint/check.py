@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 from .engine import Block, Colour, Element, Fill, Layout, Page, Text
 from .errors import LayoutError, Problem
 from .load import YamlFile, parse_key
-from .text import CJK_CHARACTER, TYPESET_SPANS
+from .render import format_date
+from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
+from .validate import CampaignContent
 
 PX_TO_MM = 25.4 / 96  # the engine lays out in CSS px (1/96 in)
 
@@ -410,12 +412,27 @@ def _text_findings(text: Text, format_name: str, size) -> list[tuple[bool, str]]
     return found
 
 
+def required_content(content: CampaignContent, langs: tuple[str, ...]) -> dict[str, str]:
+    """What every output must print, as the text it must contain: dates, version, sources, help."""
+    campaign, texts = content.campaign, content.texts
+    required = {}
+    for lang in langs:
+        required[f"publication date ({lang})"] = format_date(campaign.published, lang)
+        required[f"review date ({lang})"] = format_date(campaign.review_by, lang)
+        required[f"disclaimer ({lang})"] = tidy(texts[lang].disclaimer, lang)
+    required["version"] = campaign.version
+    required["source"] = campaign.reference
+    for call in campaign.emergency:
+        required[f"urgent-help number ({call.region})"] = call.number
+    return required
+
+
 def preflight(layout: Layout, format_name: str, size, required: dict[str, str], label: str) -> Findings:
     """Health-material rules on the laid-out pages.
 
     Errors: body text under 12 pt on handouts and leaflets, footnotes (`data-role="footnote"`) under
-    8 pt, text/background contrast under 4.5:1 (3:1 for large text), required content missing; for
-    press (CMYK), text under 14 pt in a K screen or on more than two plates,
+    8 pt, text/background contrast under 4.5:1 (3:1 for large text), required content missing
+    (`required_content`); for press (CMYK), text under 14 pt in a K screen or on more than two plates,
     and fills that touch the trim but stop short of the bleed.
     Warnings (errors with --strict): poster letters too small for the size table's viewing distances:
     ≈ 25 mm of letter height per 3 m for the headline (`data-role="headline"`), ≥ 32 pt at 1.5 m,

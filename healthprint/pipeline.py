@@ -15,14 +15,13 @@ from pathlib import Path
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
-from .check import check_fit, check_langs, check_pages, preflight
+from .check import check_fit, check_langs, check_pages, preflight, required_content
 from .draft import mark_draft
 from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
 from .finish import finish
 from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
-from .render import TEMPLATES, format_date, render_html, stylesheet
-from .text import tidy
+from .render import TEMPLATES, render_html, stylesheet
 from .validate import CampaignContent
 
 
@@ -114,21 +113,6 @@ class Built:
     warnings: list[str]
 
 
-def required_content(job: Job) -> dict[str, str]:
-    """What every output must print, as the text it must contain: dates, version, sources, help."""
-    campaign, texts = job.content.campaign, job.content.texts
-    required = {}
-    for lang in job.langs:
-        required[f"publication date ({lang})"] = format_date(campaign.published, lang)
-        required[f"review date ({lang})"] = format_date(campaign.review_by, lang)
-        required[f"disclaimer ({lang})"] = tidy(texts[lang].disclaimer, lang)
-    required["version"] = campaign.version
-    required["source"] = campaign.reference
-    for call in campaign.emergency:
-        required[f"urgent-help number ({call.region})"] = call.number
-    return required
-
-
 def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool = False) -> Built:
     """The finished PDF of `job` with its warnings, or a HealthprintError saying why not.
 
@@ -151,7 +135,7 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     problems = [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
     if problems:
         raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
-    findings = preflight(document, job.format, job.size, required_content(job), job.label)
+    findings = preflight(document, job.format, job.size, required_content(job.content, job.langs), job.label)
     if findings.errors:
         raise LayoutError(findings.errors)
     return Built(_write(document, job), findings.warnings)
