@@ -12,14 +12,19 @@ from html.parser import HTMLParser
 
 from .engine import Block, Colour, Element, Fill, Layout, Page, Text
 from .errors import LayoutError, Problem
+from .formats import Size
 from .load import YamlFile, parse_key
 from .render import format_date
 from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
 from .validate import CampaignContent
 
 PX_TO_MM = 25.4 / 96  # the engine lays out in CSS px (1/96 in)
+PX_TO_PT = 72 / 96
+PT_TO_MM = 25.4 / 72
 
-_EDGE = 0.5  # px: WeasyPrint's rounding, not overflow
+ROUNDING_PX = 0.5     # how far a text may pass its slot's edge or run under a box: the layout's rounding
+CUT_STEP_CHARACTERS = 5  # "cut about N characters" rounds up to a multiple of this
+QUOTED_CHARACTERS = 24   # of a text a message quotes
 _SPACE = re.compile(r"\s+")
 
 
@@ -110,7 +115,8 @@ class _Failure:
             "wide": f"{mm} mm too wide ({lines})",
             "dropped": "left out by the layout (not printed)",
         }[self.reason]
-        told = f"{amount} — cut about {-(-self.characters // 5) * 5} characters"
+        cut = -(-self.characters // CUT_STEP_CHARACTERS) * CUT_STEP_CHARACTERS
+        told = f"{amount} — cut about {cut} characters"
         if self.reason != "wide" and longest and longest != self.place.key:
             place = _locate(sources, longest)
             told += (f" (the longest text {'on this page' if self.slot.startswith('page') else 'in this panel'}: "
@@ -119,7 +125,7 @@ class _Failure:
             message = str(_locate(sources, self.place.key, f"{output}, {self.slot}: {told}"))
         else:  # text the template adds (a mark, a separator): name the part around it
             where = ", ".join(filter(None, (self.slot, self.place.part)))
-            message = f"{label}: {where}, {self.text[:24]!r}: {told}"
+            message = f"{label}: {where}, {self.text[:QUOTED_CHARACTERS]!r}: {told}"
         return Misfit(message, [(page, x0, y0, x1 - x0, y1 - y0)
                                 for (page, _), (x0, y0, x1, y1) in self.outlines.items()])
 
@@ -182,10 +188,10 @@ def check_fit(layout: Layout, sources: dict[str, YamlFile], output: str, label: 
             x0, y0, x1, y1 = rect
             if first_page[slot] < index:
                 failure("over", slot, place, text).add(place, text, index, line, rect, y1 - top, len(text))
-            elif y1 > bottom + _EDGE or y0 < top - _EDGE:
+            elif y1 > bottom + ROUNDING_PX or y0 < top - ROUNDING_PX:
                 failure("over", slot, place, text).add(place, text, index, line, rect,
                                                        max(y1 - bottom, top - y0), len(text))
-            elif x1 > right + _EDGE or x0 < left - _EDGE:
+            elif x1 > right + ROUNDING_PX or x0 < left - ROUNDING_PX:
                 over = max(x1 - right, left - x0)
                 failure("wide", slot, place, text).add(place, text, index, line, rect, over,
                                                        math.ceil(len(text) * over / (x1 - x0)))
@@ -220,7 +226,7 @@ def _content_edges(slot: Block) -> tuple[float, float, float, float]:
 def _overlap(fill: Fill, rect: tuple[float, ...]) -> bool:
     """Whether the border box of `fill` overlaps `rect` (x0, y0, x1, y1) by more than rounding."""
     x0, y0, x1, y1 = fill.x, fill.y, fill.x + fill.width, fill.y + fill.height
-    return min(x1, rect[2]) - max(x0, rect[0]) > _EDGE and min(y1, rect[3]) - max(y0, rect[1]) > _EDGE
+    return min(x1, rect[2]) - max(x0, rect[0]) > ROUNDING_PX and min(y1, rect[3]) - max(y0, rect[1]) > ROUNDING_PX
 
 
 def check_pages(layout: Layout, expected: int, label: str) -> list[str]:
@@ -278,7 +284,21 @@ def check_langs(html: str, label: str) -> None:
 BODY_MIN_PT = 12       # handouts and leaflets (CDC, PIF TICK)
 FOOTNOTE_MIN_PT = 8
 CAP_HEIGHT_EM = 0.733  # Noto Sans CJK's OS/2 cap height: letter height of Latin capitals
-PT_TO_MM = 25.4 / 72
+# WCAG 2.x (1.4.3): contrast of text with its background; large text is 18 pt, or 14 pt bold.
+CONTRAST_MIN = 4.5
+LARGE_TEXT_CONTRAST_MIN = 3.0
+LARGE_TEXT_PT = 18
+LARGE_BOLD_TEXT_PT = 14
+BOLD_WEIGHT = 700
+# Posters: about 25 mm of letter height per 3 m of viewing distance for the headline; 32 pt for the
+# rest of the text at 1.5 m, in proportion to the size's distances.
+HEADLINE_LETTER_MM = 25
+HEADLINE_DISTANCE_M = 3
+POSTER_TEXT_PT = 32
+POSTER_TEXT_DISTANCE_M = 1.5
+# The poster warnings forgive rounding: a letter height or type size this little under the one wanted passes.
+LETTER_TOLERANCE_MM = 0.05
+TEXT_TOLERANCE_PT = 0.05
 WHITE = Colour("srgb", (1.0, 1.0, 1.0))  # the paper, where no box paints a background
 
 
@@ -308,6 +328,7 @@ class Findings:
 
 PRESS_SMALL_PT = 14  # below this, text in a screen or on 3–4 plates blurs on press (registration)
 TRIM_TOUCH_MM = 1    # a fill this close to the trim shows a sliver of paper when the cut wanders
+BLEED_TOLERANCE_PX = 0.01  # a fill that reaches the bleed's edge to within this reaches it
 
 
 def _plates_problem(colour: Colour) -> str:
@@ -336,7 +357,7 @@ def _short_of_bleed(fill: Fill, page: Page, number: int, label: str) -> list[str
              "bottom": (fill.y + fill.height - page.height, page.bleed["bottom"])}
     problems = []
     for side, (beyond, needed) in edges.items():  # how far the fill passes the trim, and must
-        if -near < beyond < needed - 0.01:
+        if -near < beyond < needed - BLEED_TOLERANCE_PX:
             problems.append(f"{label}: page {number}, {_describe_element(fill.element)}: the fill reaches the "
                             f"{side} trim but only {round(beyond * PX_TO_MM, 1) + 0.0:.1f} mm beyond it; "
                             f"run it {needed * PX_TO_MM:.0f} mm into the bleed")
@@ -344,6 +365,7 @@ def _short_of_bleed(fill: Fill, page: Page, number: int, label: str) -> list[str
 
 
 SHORT_LINE = 0.2  # a last line under a fifth of the longest looks like a leftover, not an ending
+SHORT_CJK_CHARACTERS = 2  # a display text's last line of this many CJK characters (and a mark) is a leftover
 # One Han/kana (or Hangul) character and nothing but punctuation or spaces around it: `查。`.
 _ONE_CJK_CHARACTER = re.compile(rf"\W*{CJK_CHARACTER.pattern}\W*")
 
@@ -359,11 +381,11 @@ def _short_last_line(block: Block, number: int, label: str) -> str:
     cjk = len(CJK_CHARACTER.findall(last))
     display = block.element.get("data-display") is not None
     if _ONE_CJK_CHARACTER.fullmatch(last) or display and (
-            (cjk and cjk <= 2 and len(last) <= 3)
+            (cjk and cjk <= SHORT_CJK_CHARACTERS and len(last) <= SHORT_CJK_CHARACTERS + 1)
             or (not cjk and len(last.split()) == 1)
             or block.lines[-1].text_width < SHORT_LINE * max(line.text_width for line in block.lines)):
         return (f"{label}: page {number}, {_describe_element(block.element)} "
-                f"{block.element.text[:24]!r}: last line {last!r} is too short; shorten the "
+                f"{block.element.text[:QUOTED_CHARACTERS]!r}: last line {last!r} is too short; shorten the "
                 f"text or break it elsewhere")
     return ""
 
@@ -379,13 +401,14 @@ def _owner(text: Text) -> Element:
                 if not TYPESET_SPANS & set((element.get("class") or "").split()))
 
 
-def _text_findings(text: Text, format_name: str, size) -> list[tuple[bool, str]]:
+def _text_findings(text: Text, format_name: str, size: Size) -> list[tuple[bool, str]]:
     """(whether it is an error rather than a warning, what is wrong) for one text's size and colours."""
-    points = round(text.font_size * 0.75, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
-    bold = text.font_weight >= 700
+    points = round(text.font_size * PX_TO_PT, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
+    bold = text.font_weight >= BOLD_WEIGHT
     roles = {element.get("data-role") for element in text.ancestors}
     ratio = contrast_ratio(text.colour, text.background or WHITE)
-    needed = 3.0 if points >= 18 or (bold and points >= 14) else 4.5
+    large = points >= LARGE_TEXT_PT or (bold and points >= LARGE_BOLD_TEXT_PT)
+    needed = LARGE_TEXT_CONTRAST_MIN if large else CONTRAST_MIN
     found = []
     if ratio < needed:
         found.append((True, f"contrast {ratio:.1f}:1, needs ≥ {needed:.1f}:1"))
@@ -400,13 +423,13 @@ def _text_findings(text: Text, format_name: str, size) -> list[tuple[bool, str]]
             found.append((True, f"text {points:.1f} pt, needs ≥ {BODY_MIN_PT} pt"))
     elif "headline" in roles:
         letters = points * CAP_HEIGHT_EM * PT_TO_MM
-        wanted = size.headline_distance * 25 / 3
-        if letters < wanted - 0.05:
+        wanted = size.headline_distance * HEADLINE_LETTER_MM / HEADLINE_DISTANCE_M
+        if letters < wanted - LETTER_TOLERANCE_MM:
             found.append((False, f"letters {letters:.1f} mm high, needs ≥ {wanted:.1f} mm "
                                  f"to read from {size.headline_distance:g} m"))
     else:
-        wanted = 32 * size.body_distance / 1.5
-        if points < wanted - 0.05:
+        wanted = size.body_distance * POSTER_TEXT_PT / POSTER_TEXT_DISTANCE_M
+        if points < wanted - TEXT_TOLERANCE_PT:
             found.append((False, f"text {points:.1f} pt, needs ≥ {wanted:.0f} pt "
                                  f"to read from {size.body_distance:g} m"))
     return found
@@ -427,7 +450,7 @@ def required_content(content: CampaignContent, langs: tuple[str, ...]) -> dict[s
     return required
 
 
-def preflight(layout: Layout, format_name: str, size, required: dict[str, str], label: str) -> Findings:
+def preflight(layout: Layout, format_name: str, size: Size, required: dict[str, str], label: str) -> Findings:
     """Health-material rules on the laid-out pages.
 
     Errors: body text under 12 pt on handouts and leaflets, footnotes (`data-role="footnote"`) under
@@ -447,7 +470,7 @@ def preflight(layout: Layout, format_name: str, size, required: dict[str, str], 
             if (number, owner) in seen:  # one finding per element, not per line
                 continue
             found = _text_findings(text, format_name, size)
-            where = f"{label}: page {number}, {_describe_element(owner)} {owner.text.strip()[:24]!r}"
+            where = f"{label}: page {number}, {_describe_element(owner)} {owner.text.strip()[:QUOTED_CHARACTERS]!r}"
             for error, message in found:
                 (errors if error else warnings).append(f"{where}: {message}")
             if found:

@@ -17,7 +17,7 @@ import jinja2
 from .formats import LEAFLET_INSIDE, LEAFLET_OUTSIDE, Size
 from .load import KeyPath, format_key
 from .press import device_cmyk
-from .schema import CJK_LANGUAGES, Campaign, Texts
+from .schema import CJK_LANGUAGES, Campaign, Colours, Texts
 from .text import map_texts, tidy, typeset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -87,7 +87,7 @@ class Meta:
     published_iso: str
     published: Pair
     review_by: Pair
-    emergency: list[Any]
+    emergency: list["Call"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
                            help_colour=help_colour, paper_colour=paper_colour, outside=LEAFLET_OUTSIDE, inside=LEAFLET_INSIDE)
 
 
-def stylesheet(format_name: str, size: Size, colours: Any) -> str:
+def stylesheet(format_name: str, size: Size, colours: Colours) -> str:
     """The format's CSS: generated variables and page size first, then common.css, then the format's file."""
     variables = (
         f":root {{ --accent: {colours.accent}; --calm: {colours.calm}; --ink: {colours.ink}; "
