@@ -293,7 +293,8 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
                 fills.append(Fill(element, _pseudo(box), box.border_box_x(), box.border_box_y(), box.border_width(),
                                   box.border_height(), background))
         # Line and anonymous boxes inside a slot share its element: the outermost box is the slot.
-        if element is not None and element.get("data-slot") is not None and (slot is None or slot.element is not element):
+        if element is not None and element.get("data-slot") is not None and (
+                slot is None or slot.element is not element):
             slot = block(box)
         if isinstance(box, TextBox):
             if box.text.strip():
