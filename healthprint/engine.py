@@ -270,6 +270,15 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
     texts: dict[int, Text] = {}  # by the id of the text box
     fills: list[Fill] = []
     blocks: dict[int, Block] = {}  # by the id of the box
+    lines: dict[int, Line] = {}    # by the id of the line box
+
+    def line_of(box) -> Line:
+        if id(box) not in lines:
+            words = [text for text in _boxes(box) if isinstance(text, TextBox)]
+            right = max((text.position_x + text.width for text in words), default=box.position_x)
+            lines[id(box)] = Line(box.position_x, box.position_y, box.height,
+                                  "".join(text.text for text in words), right - box.position_x)
+        return lines[id(box)]
 
     def block(box) -> Block:
         if id(box) not in blocks:
@@ -278,7 +287,7 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
             cut = (padding.value if padding.unit == "px" else 0) + box.style["border_bottom_width"] if continues else 0
             blocks[id(box)] = Block(elements.get(id(box.element)), box.content_box_x(), box.content_box_y(),
                                     box.width, box.height, continues, cut,
-                                    tuple(_line(child) for child in box.children if isinstance(child, LineBox)))
+                                    tuple(line_of(child) for child in box.children if isinstance(child, LineBox)))
         return blocks[id(box)]
 
     def walk(box, ancestors: tuple[Element, ...], background, line, slot) -> None:
@@ -303,21 +312,11 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
                                       _colour(box.style["color"]), background, line, slot)
             return
         if isinstance(box, LineBox):
-            line = _line(box)
+            line = line_of(box)
         elif element is not None and any(isinstance(child, LineBox) for child in box.children):
             block(box)
         for child in getattr(box, "children", ()):
             walk(child, ancestors, background, line, slot)
-
-    lines: dict[int, Line] = {}
-
-    def _line(box) -> Line:
-        if id(box) not in lines:
-            words = [text for text in _boxes(box) if isinstance(text, TextBox)]
-            right = max((text.position_x + text.width for text in words), default=box.position_x)
-            lines[id(box)] = Line(box.position_x, box.position_y, box.height,
-                                  "".join(text.text for text in words), right - box.position_x)
-        return lines[id(box)]
 
     walk(page_box, (), None, None, None)
     area = block(page_box)
