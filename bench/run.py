@@ -60,8 +60,9 @@ def measure(args: list[str], runs: list[tuple[Path, Path]]) -> tuple[float, floa
 
 
 def stock_weasyprint_handout(out: Path) -> None:
-    """(f), run in a child process: the A4 handout through plain WeasyPrint, full fonts, no healthprint
-    layout module (importing it would install healthprint's faster font embedding)."""
+    """(f), run in a child process: the A4 handout through plain WeasyPrint, full fonts, without
+    healthprint's engine (its patches, the faster font embedding among them, are only in place while
+    the engine lays out or writes)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 

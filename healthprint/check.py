@@ -1,127 +1,66 @@
 """Step 5b of the pipeline: checks on the rendered HTML and the laid-out pages, before anything is written.
 
-Each check reports one line per failure, naming the output, the page or panel and the YAML key or part.
+The pages are read as engine.py describes them (texts, fills, blocks and their lines, paint order, in
+CSS px); nothing here knows WeasyPrint. Each check reports one line per failure, naming the output,
+the page or panel and the YAML key or part.
 """
 
 import math
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator
 
-import weasyprint
-from tinycss2.color4 import parse_color
-from weasyprint.formatting_structure.boxes import (BlockBox, FlexContainerBox, GridContainerBox, InlineBlockBox,
-                                                   InlineBox, LineBox, MarginBox, ReplacedBox, TableCellBox,
-                                                   TextBox)
-from weasyprint.stacking import StackingContext
-
+from .engine import Block, Colour, Element, Fill, Layout, Page, Text
 from .errors import LayoutError, Problem
+from .formats import Size
 from .languages import LANGUAGES
-from .load import parse_key
-from .text import CJK_CHARACTER, TYPESET_SPANS
+from .load import YamlFile, parse_key
+from .render import format_date
+from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
+from .validate import CampaignContent
 
-PX_TO_MM = 25.4 / 96  # WeasyPrint lays out in CSS px
+PX_TO_MM = 25.4 / 96  # the engine lays out in CSS px (1/96 in)
+PX_TO_PT = 72 / 96
+PT_TO_MM = 25.4 / 72
 
-
-def _boxes(box) -> Iterator:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child)
-
-
-_EDGE = 0.5  # px: WeasyPrint's rounding, not overflow
+ROUNDING_PX = 0.5     # how far a text may pass its slot's edge or run under a box: the layout's rounding
+CUT_STEP_CHARACTERS = 5  # "cut about N characters" rounds up to a multiple of this
+QUOTED_CHARACTERS = 24   # of a text a message quotes
 _SPACE = re.compile(r"\s+")
-# Boxes that paint their own background when their stacking context is drawn (WeasyPrint's draw.py).
-_OWN_BACKGROUND = (BlockBox, MarginBox, InlineBlockBox, TableCellBox, FlexContainerBox, GridContainerBox,
-                   ReplacedBox)
-
-
-def _paint_order(page_box) -> tuple[dict[int, int], list[tuple[int, object]]]:
-    """The order in which WeasyPrint paints a page: each text box's place among the text boxes, and
-    every box with a background with the number of text boxes painted before it.
-
-    It follows WeasyPrint's own stacking contexts (CSS 2 appendix E), so a positioned band painted
-    after the text beside it (the leaflet's slogan band) is known to cover that text.
-    """
-    texts: dict[int, int] = {}
-    backgrounds: list[tuple[int, object]] = []
-
-    def background(box):
-        if getattr(box, "background", None) is not None:
-            backgrounds.append((len(texts), box))
-
-    def inline(box):
-        if isinstance(box, StackingContext):
-            context(box)
-        elif isinstance(box, TextBox):
-            texts[id(box)] = len(texts)
-        else:
-            background(box)
-            if isinstance(box, (InlineBox, LineBox)):
-                for child in box.children:
-                    inline(child)
-
-    def blocks(tree):
-        for block, children in tree.items():
-            if block.children and isinstance(block.children[-1], LineBox):
-                for child in block.children:
-                    inline(child)
-            blocks(children)
-
-    def context(stacking):
-        box = stacking.box
-        if isinstance(box, _OWN_BACKGROUND):
-            background(box)
-        for child in stacking.negative_z_contexts:
-            context(child)
-        for block in stacking.block_level_boxes:
-            background(block)
-        for child in stacking.float_contexts:
-            context(child)
-        if isinstance(box, InlineBox):
-            inline(box)
-        blocks({box: stacking.blocks_and_cells})
-        for child in stacking.zero_z_contexts + stacking.positive_z_contexts:
-            context(child)
-
-    context(StackingContext.from_page(page_box))
-    return texts, backgrounds
 
 
 @dataclass(frozen=True)
 class _Place:
     """What the HTML says about an element: the YAML key of its text, its part and its slot."""
 
-    key: str        # `en:points.items[2].text`, "" for text the template adds
-    part: str       # data-part around it
-    slot: object    # the element of its slot (data-slot), None outside any
+    key: str                # `en:points.items[2].text`, "" for text the template adds
+    part: str               # data-part around it
+    slot: Element | None    # the element of its slot (data-slot), None outside any
 
 
-def _places(body) -> tuple[dict[int, _Place], list[tuple[object, int]]]:
+def _places(body: Element) -> tuple[dict[Element, _Place], list[tuple[Element, int]]]:
     """Every element inside <body> with its place, and the elements that hold text with the number of
     characters (without spaces) they hold. SVG (a namespaced tag) is drawn, not laid out as text: its
     <title> is alt text."""
-    places: dict[int, _Place] = {}
-    holders: list[tuple[object, int]] = []
+    places: dict[Element, _Place] = {}
+    holders: list[tuple[Element, int]] = []
 
-    def visit(element, place):
+    def visit(element: Element, place: _Place) -> None:
         slot = element if element.get("data-slot") is not None else place.slot
         place = _Place(element.get("data-key", place.key), element.get("data-part", place.part), slot)
-        places[id(element)] = place
+        places[element] = place
         # Text boxes are made for an element's own text and the text after each of its children.
-        own = (element.text or "") + "".join(child.tail or "" for child in element)
-        if count := len(_SPACE.sub("", own)):
+        if count := len(_SPACE.sub("", element.own_text)):
             holders.append((element, count))
-        for child in element:
-            if isinstance(child.tag, str) and not child.tag.startswith("{"):  # comments have no str tag
+        for child in element.children:
+            if not child.tag.startswith("{"):
                 visit(child, place)
 
     visit(body, _Place("", "", None))
     return places, holders
 
 
-def _slot_name(slot, page: int) -> str:
+def _slot_name(slot: Element | None, page: int) -> str:
     """`page 2` for a page slot or text outside any slot; `inside panel 2`, `flap panel` for a panel."""
     name = slot.get("data-slot") if slot is not None else "page"
     if name == "page":
@@ -154,7 +93,7 @@ class _Failure:
 
     def add(self, place: _Place, text: str, page: int, line: object, rect: tuple[float, ...] | None,
             over: float, characters: int) -> None:
-        """One failing text box on `line` (for text left out: its element, outlined by its slot's `rect`)."""
+        """One failing text on `line` (for text left out: its element, outlined by its slot's `rect`)."""
         if place.key and not self.place.key:
             self.place, self.text = place, text
         self.over[page] = max(self.over.get(page, 0.0), over)
@@ -166,7 +105,7 @@ class _Failure:
         self.outlines[page, id(line)] = (min(rect[0], old[0]), min(rect[1], old[1]),
                                          max(rect[2], old[2]), max(rect[3], old[3]))
 
-    def misfit(self, sources: dict, output: str, label: str, longest: str) -> Misfit:
+    def misfit(self, sources: dict[str, YamlFile], output: str, label: str, longest: str) -> Misfit:
         """The message and outlines. `longest`: the key of the slot's longest text, named as a place to
         cut when it is not the failing text (one text grown too long pushes the others out)."""
         mm = max(1, round(sum(self.over.values()) * PX_TO_MM))
@@ -177,7 +116,8 @@ class _Failure:
             "wide": f"{mm} mm too wide ({lines})",
             "dropped": "left out by the layout (not printed)",
         }[self.reason]
-        told = f"{amount} — cut about {-(-self.characters // 5) * 5} characters"
+        cut = -(-self.characters // CUT_STEP_CHARACTERS) * CUT_STEP_CHARACTERS
+        told = f"{amount} — cut about {cut} characters"
         if self.reason != "wide" and longest and longest != self.place.key:
             place = _locate(sources, longest)
             told += (f" (the longest text {'on this page' if self.slot.startswith('page') else 'in this panel'}: "
@@ -186,35 +126,18 @@ class _Failure:
             message = str(_locate(sources, self.place.key, f"{output}, {self.slot}: {told}"))
         else:  # text the template adds (a mark, a separator): name the part around it
             where = ", ".join(filter(None, (self.slot, self.place.part)))
-            message = f"{label}: {where}, {self.text[:24]!r}: {told}"
+            message = f"{label}: {where}, {self.text[:QUOTED_CHARACTERS]!r}: {told}"
         return Misfit(message, [(page, x0, y0, x1 - x0, y1 - y0)
                                 for (page, _), (x0, y0, x1, y1) in self.outlines.items()])
 
 
-def _locate(sources: dict, data_key: str, message: str = "") -> Problem:
+def _locate(sources: dict[str, YamlFile], data_key: str, message: str = "") -> Problem:
     """Where a `data-key` (`en:points.items[2].text`) stands in the campaign's YAML files."""
     file, key = data_key.split(":", 1)
     return sources[file].problem(parse_key(key), message)
 
 
-def _texts(box, line=None, slot=None, found=None) -> list[tuple]:
-    """Every text box under `box`, with its line box and the outermost box of its slot."""
-    found = [] if found is None else found
-    element = getattr(box, "element", None)
-    # Line and anonymous boxes inside a slot share its element: the outermost box is the slot.
-    if element is not None and element.get("data-slot") is not None and (slot is None or slot.element is not element):
-        slot = box
-    if isinstance(box, TextBox):
-        found.append((box, line, slot))
-        return found
-    if isinstance(box, LineBox):
-        line = box
-    for child in getattr(box, "children", ()):
-        _texts(child, line, slot, found)
-    return found
-
-
-def check_fit(document: weasyprint.Document, sources: dict, output: str, label: str) -> list[Misfit]:
+def check_fit(layout: Layout, sources: dict[str, YamlFile], output: str, label: str) -> list[Misfit]:
     """Every text of the HTML laid out, inside its slot and not painted over.
 
     A slot (`data-slot`: a handout or poster page, a leaflet panel) has a fixed size; text outside any
@@ -229,13 +152,12 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
     how many characters to cut: those of the failing lines; and the slot's longest text when that is
     another, since a text that grew pushes the ones after it out.
     """
-    root = next(box.element for box in document.pages[0]._page_box.children if box.is_for_root_element)
-    places, holders = _places(root.find("body"))
+    places, holders = _places(next(child for child in layout.root.children if child.tag == "body"))
     nowhere = _Place("", "", None)
     failures: dict[tuple, _Failure] = {}
     first_page: dict[object, int] = {}                   # slot → index of the page its first box is on
     slot_boxes: dict[object, tuple[int, tuple[float, ...]]] = {}  # slot → page and content box, first page
-    laid: dict[int, int] = {}                           # element → characters laid out (without spaces)
+    laid: dict[Element, int] = {}                       # element → characters laid out (without spaces)
     keyed: dict[object, dict[str, int]] = {}             # slot → characters of each key's text in it
 
     def failure(reason: str, slot: object, place: _Place, text: str, cover: str = "") -> _Failure:
@@ -245,83 +167,73 @@ def check_fit(document: weasyprint.Document, sources: dict, output: str, label: 
             failures[group] = _Failure(reason, name, place, text, cover)
         return failures[group]
 
-    for index, page in enumerate(document.pages):
-        texts = _texts(page._page_box)
-        # Measured before the paint order: building WeasyPrint's stacking contexts forgets which
-        # decorations of a box a page break removed.
-        edges = {id(area): _content_edges(area) for area in [page._page_box] + [s for _, _, s in texts if s]}
-        painted, backgrounds = _paint_order(page._page_box)
-        for box, line, slot_box in texts:
+    for index, page in enumerate(layout.pages):
+        # Where each text is in the order the page is painted, and the boxes with a background there.
+        order = {item: at for at, item in enumerate(page.painted) if isinstance(item, Text)}
+        fills = [(at, item) for at, item in enumerate(page.painted) if isinstance(item, Fill)]
+        for box in page.texts:
             text = box.text.strip()
-            if not text:
-                continue
-            if "::" not in box.element_tag:  # generated content is not in the HTML
-                laid[id(box.element)] = laid.get(id(box.element), 0) + len(_SPACE.sub("", text))
-            place = places.get(id(box.element), nowhere)
-            area = slot_box or page._page_box
-            slot = area.element if slot_box else ("page", index)
-            left, top, right, bottom = edges[id(area)]
+            if not box.pseudo:  # generated content is not in the HTML
+                laid[box.element] = laid.get(box.element, 0) + len(_SPACE.sub("", text))
+            place = places.get(box.element, nowhere)
+            area = box.slot or page.area
+            slot = area.element if box.slot else ("page", index)
+            left, top, right, bottom = _content_edges(area)
             first_page.setdefault(slot, index)
             if place.key:
                 in_slot = keyed.setdefault(slot, {})
                 in_slot[place.key] = in_slot.get(place.key, 0) + len(text)
             slot_boxes.setdefault(slot, (index, (left, top, right, bottom)))
-            line = line or box
-            rect = (box.position_x, max(box.position_y, line.position_y), box.position_x + box.width,
-                    min(box.position_y + box.height, line.position_y + line.height))
+            line = box.line or box
+            rect = (box.x, max(box.y, line.y), box.x + box.width, min(box.y + box.height, line.y + line.height))
             x0, y0, x1, y1 = rect
             if first_page[slot] < index:
                 failure("over", slot, place, text).add(place, text, index, line, rect, y1 - top, len(text))
-            elif y1 > bottom + _EDGE or y0 < top - _EDGE:
+            elif y1 > bottom + ROUNDING_PX or y0 < top - ROUNDING_PX:
                 failure("over", slot, place, text).add(place, text, index, line, rect,
                                                        max(y1 - bottom, top - y0), len(text))
-            elif x1 > right + _EDGE or x0 < left - _EDGE:
+            elif x1 > right + ROUNDING_PX or x0 < left - ROUNDING_PX:
                 over = max(x1 - right, left - x0)
                 failure("wide", slot, place, text).add(place, text, index, line, rect, over,
                                                        math.ceil(len(text) * over / (x1 - x0)))
             else:
-                order = painted.get(id(box), len(painted))
-                cover = next((b for after, b in backgrounds if after > order and _overlap(b, rect)), None)
+                at = order.get(box, len(page.painted))
+                cover = next((fill for after, fill in fills if after > at and _overlap(fill, rect)), None)
                 if cover is not None:
-                    name = places.get(id(cover.element), nowhere).part or cover.element_tag
+                    name = places.get(cover.element, nowhere).part or cover.element.tag + (
+                        f"::{cover.pseudo}" if cover.pseudo else "")
                     failure("covered", slot, place, text, name).add(place, text, index, line, rect,
-                                                                     y1 - cover.border_box_y(), len(text))
+                                                                     y1 - cover.y, len(text))
     for element, count in holders:
-        missing = count - laid.get(id(element), 0)
+        missing = count - laid.get(element, 0)
         if missing > 0:
-            place = places[id(element)]
+            place = places[element]
             slot = place.slot if place.slot is not None else ("page", 0)
-            text = _SPACE.sub(" ", (element.text or "").strip()) or element.tag
+            text = _SPACE.sub(" ", element.own_text.strip()) or element.tag
             page, rect = slot_boxes.get(slot, (0, None))  # None: the slot itself was left out
             failure("dropped", slot, place, text).add(place, text, page, element, rect, 0, missing)
     longest = {slot: max(texts, key=texts.get) for slot, texts in keyed.items()}
     return [failure.misfit(sources, output, label, longest.get(group[0], "")) for group, failure in failures.items()]
 
 
-def _content_edges(slot) -> tuple[float, float, float, float]:
+def _content_edges(slot: Block) -> tuple[float, float, float, float]:
     """Left, top, right and bottom of the area a slot's text must stay in: its content box. A slot
     split across pages has no bottom padding or border on its first page (box-decoration-break:
     slice), so its content box reaches the page's edge there; its text must still end where the
     padding would begin (a leaflet panel's safe area)."""
-    left, top = slot.content_box_x(), slot.content_box_y()
-    bottom = top + slot.height
-    if "bottom" in slot.remove_decoration_sides:
-        padding = slot.style["padding_bottom"]
-        bottom -= (padding.value if padding.unit == "px" else 0) + slot.style["border_bottom_width"]
-    return left, top, left + slot.width, bottom
+    return slot.x, slot.y, slot.x + slot.width, slot.y + slot.height - slot.cut_bottom
 
 
-def _overlap(box, rect: tuple[float, ...]) -> bool:
-    """Whether the border box of `box` overlaps `rect` (x0, y0, x1, y1) by more than rounding."""
-    x0, y0 = box.border_box_x(), box.border_box_y()
-    x1, y1 = x0 + box.border_width(), y0 + box.border_height()
-    return min(x1, rect[2]) - max(x0, rect[0]) > _EDGE and min(y1, rect[3]) - max(y0, rect[1]) > _EDGE
+def _overlap(fill: Fill, rect: tuple[float, ...]) -> bool:
+    """Whether the border box of `fill` overlaps `rect` (x0, y0, x1, y1) by more than rounding."""
+    x0, y0, x1, y1 = fill.x, fill.y, fill.x + fill.width, fill.y + fill.height
+    return min(x1, rect[2]) - max(x0, rect[0]) > ROUNDING_PX and min(y1, rect[3]) - max(y0, rect[1]) > ROUNDING_PX
 
 
-def check_pages(document: weasyprint.Document, expected: int, label: str) -> list[str]:
+def check_pages(layout: Layout, expected: int, label: str) -> list[str]:
     """Each format has a fixed page count: more pages means the content overflowed."""
-    if len(document.pages) != expected:
-        return [f"{label}: {len(document.pages)} pages, expected {expected}: the text is too long for this format"]
+    if len(layout.pages) != expected:
+        return [f"{label}: {len(layout.pages)} pages, expected {expected}: the text is too long for this format"]
     return []
 
 
@@ -373,23 +285,38 @@ def check_langs(html: str, label: str) -> None:
 BODY_MIN_PT = 12       # handouts and leaflets (CDC, PIF TICK)
 FOOTNOTE_MIN_PT = 8
 CAP_HEIGHT_EM = 0.733  # Noto Sans CJK's OS/2 cap height: letter height of Latin capitals
-PT_TO_MM = 25.4 / 72
+# WCAG 2.x (1.4.3): contrast of text with its background; large text is 18 pt, or 14 pt bold.
+CONTRAST_MIN = 4.5
+LARGE_TEXT_CONTRAST_MIN = 3.0
+LARGE_TEXT_PT = 18
+LARGE_BOLD_TEXT_PT = 14
+BOLD_WEIGHT = 700
+# Posters: about 25 mm of letter height per 3 m of viewing distance for the headline; 32 pt for the
+# rest of the text at 1.5 m, in proportion to the size's distances.
+HEADLINE_LETTER_MM = 25
+HEADLINE_DISTANCE_M = 3
+POSTER_TEXT_PT = 32
+POSTER_TEXT_DISTANCE_M = 1.5
+# The poster warnings forgive rounding: a letter height or type size this little under the one wanted passes.
+LETTER_TOLERANCE_MM = 0.05
+TEXT_TOLERANCE_PT = 0.05
+WHITE = Colour("srgb", (1.0, 1.0, 1.0))  # the paper, where no box paints a background
 
 
-def _srgb(colour) -> tuple[float, float, float]:
+def _srgb(colour: Colour) -> tuple[float, ...]:
     if colour.space == "device-cmyk":
-        c, m, y, k = colour.coordinates
+        c, m, y, k = colour.values
         return (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
-    return tuple(colour.to("srgb").coordinates)
+    return colour.values
 
 
-def _luminance(rgb: tuple[float, float, float]) -> float:
+def _luminance(rgb: tuple[float, ...]) -> float:
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def contrast_ratio(foreground, background) -> float:
-    """WCAG 2 contrast ratio of two colours (tinycss2 colours, sRGB or device-cmyk)."""
+def contrast_ratio(foreground: Colour, background: Colour) -> float:
+    """WCAG 2 contrast ratio of two colours (sRGB or device-cmyk)."""
     high, low = sorted((_luminance(_srgb(foreground)), _luminance(_srgb(background))), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -402,13 +329,14 @@ class Findings:
 
 PRESS_SMALL_PT = 14  # below this, text in a screen or on 3–4 plates blurs on press (registration)
 TRIM_TOUCH_MM = 1    # a fill this close to the trim shows a sliver of paper when the cut wanders
+BLEED_TOLERANCE_PX = 0.01  # a fill that reaches the bleed's edge to within this reaches it
 
 
-def _plates_problem(colour) -> str:
+def _plates_problem(colour: Colour) -> str:
     """What is wrong with a CMYK text colour for small type on press, or '' (RGB: not for press)."""
     if colour.space != "device-cmyk":
         return ""
-    inks = dict(zip("CMYK", colour.coordinates))
+    inks = dict(zip("CMYK", colour.values))
     used = {plate: ink for plate, ink in inks.items() if ink > 0}
     if len(used) > 2:
         return "on " + "/".join(f"{plate}{ink * 100:.0f}" for plate, ink in used.items())
@@ -417,144 +345,142 @@ def _plates_problem(colour) -> str:
     return ""
 
 
-def _fills_short_of_bleed(page, number: int, label: str) -> list[str]:
-    """Filled boxes that reach the trim must run on to the edge of the bleed, or the cut leaves a white
-    edge. The page's own background is painted into the bleed, so fills of its colour don't count."""
-    page_box = page._page_box
-    paper = page_box.style["background_color"]
-    width, height = page_box.margin_width(), page_box.margin_height()
+def _short_of_bleed(fill: Fill, page: Page, number: int, label: str) -> list[str]:
+    """A filled box that reaches the trim must run on to the edge of the bleed, or the cut leaves a
+    white edge. The page's own background is painted into the bleed (and so are the root's and the
+    body's, which become the page's), so fills of its colour don't count."""
+    if ((fill.colour.space, fill.colour.values) == (page.paper.space, page.paper.values)
+            or fill.element is not None and fill.element.tag in ("html", "body") and not fill.pseudo):
+        return []
     near = TRIM_TOUCH_MM / PX_TO_MM
-    bleed = {side: page_box.style[f"bleed_{side}"].value for side in ("top", "right", "bottom", "left")}
+    edges = {"left": (-fill.x, page.bleed["left"]), "top": (-fill.y, page.bleed["top"]),
+             "right": (fill.x + fill.width - page.width, page.bleed["right"]),
+             "bottom": (fill.y + fill.height - page.height, page.bleed["bottom"])}
     problems = []
-    for box in _boxes(page_box):
-        colour = box.style["background_color"]
-        if colour.alpha == 0 or colour == paper or box.element_tag in ("html", "body") or box is page_box:
-            continue
-        left, top = box.border_box_x(), box.border_box_y()
-        edges = {"left": (-left, bleed["left"]), "top": (-top, bleed["top"]),
-                 "right": (left + box.border_width() - width, bleed["right"]),
-                 "bottom": (top + box.border_height() - height, bleed["bottom"])}
-        for side, (beyond, needed) in edges.items():  # how far the fill passes the trim, and must
-            if -near < beyond < needed - 0.01:
-                problems.append(f"{label}: page {number}, {_describe_element(box.element)}: the fill reaches the "
-                                f"{side} trim but only {round(beyond * PX_TO_MM, 1) + 0.0:.1f} mm beyond it; "
-                                f"run it {needed * PX_TO_MM:.0f} mm into the bleed")
+    for side, (beyond, needed) in edges.items():  # how far the fill passes the trim, and must
+        if -near < beyond < needed - BLEED_TOLERANCE_PX:
+            problems.append(f"{label}: page {number}, {_describe_element(fill.element)}: the fill reaches the "
+                            f"{side} trim but only {round(beyond * PX_TO_MM, 1) + 0.0:.1f} mm beyond it; "
+                            f"run it {needed * PX_TO_MM:.0f} mm into the bleed")
     return problems
 
 
 SHORT_LINE = 0.2  # a last line under a fifth of the longest looks like a leftover, not an ending
+SHORT_CJK_CHARACTERS = 2  # a display text's last line of this many CJK characters (and a mark) is a leftover
 # One Han/kana (or Hangul) character and nothing but punctuation or spaces around it: `查。`.
 _ONE_CJK_CHARACTER = re.compile(rf"\W*{CJK_CHARACTER.pattern}\W*")
 
 
-def _short_last_lines(page, number: int, label: str) -> list[str]:
-    """Texts whose last line is a leftover: any CJK paragraph ending in a line of one character (and
-    its punctuation); display texts (`data-display`: titles, headings, main messages, slogans) ending
-    in one Latin word, two CJK characters or less, or a line under a fifth of the longest.
-    A block that goes on on the next page does not end on this one."""
-    problems = []
-    for box in _boxes(page._page_box):
-        element = getattr(box, "element", None)
-        lines = [child for child in getattr(box, "children", ()) if isinstance(child, LineBox)]
-        if element is None or len(lines) < 2 or "bottom" in box.remove_decoration_sides:
-            continue
-        widths, texts = [], []
-        for line in lines:
-            words = [text for text in _boxes(line) if isinstance(text, TextBox)]
-            texts.append("".join(text.text for text in words).strip())
-            widths.append(max((text.position_x + text.width for text in words), default=line.position_x)
-                          - line.position_x)
-        last = texts[-1]
-        cjk = len(CJK_CHARACTER.findall(last))
-        display = element.get("data-display") is not None
-        if _ONE_CJK_CHARACTER.fullmatch(last) or display and (
-                (cjk and cjk <= 2 and len(last) <= 3) or (not cjk and len(last.split()) == 1)
-                or widths[-1] < SHORT_LINE * max(widths)):
-            problems.append(f"{label}: page {number}, {_describe_element(element)} {''.join(element.itertext())[:24]!r}: "
-                            f"last line {last!r} is too short; shorten the text or break it elsewhere")
-    return problems
+def _short_last_line(block: Block, number: int, label: str) -> str:
+    """The warning for a text whose last line is a leftover, or '': any CJK paragraph ending in a line
+    of one character (and its punctuation); display texts (`data-display`: titles, headings, main
+    messages, slogans) ending in one Latin word, two CJK characters or less, or a line under a fifth
+    of the longest. A block that goes on on the next page does not end on this one."""
+    if block.element is None or len(block.lines) < 2 or block.continues:
+        return ""
+    last = block.lines[-1].text.strip()
+    cjk = len(CJK_CHARACTER.findall(last))
+    display = block.element.get("data-display") is not None
+    if _ONE_CJK_CHARACTER.fullmatch(last) or display and (
+            (cjk and cjk <= SHORT_CJK_CHARACTERS and len(last) <= SHORT_CJK_CHARACTERS + 1)
+            or (not cjk and len(last.split()) == 1)
+            or block.lines[-1].text_width < SHORT_LINE * max(line.text_width for line in block.lines)):
+        return (f"{label}: page {number}, {_describe_element(block.element)} "
+                f"{block.element.text[:QUOTED_CHARACTERS]!r}: last line {last!r} is too short; shorten the "
+                f"text or break it elsewhere")
+    return ""
 
 
-def _describe_element(element) -> str:
+def _describe_element(element: Element) -> str:
     classes = "".join(f".{c}" for c in (element.get("class") or "").split())
     return f"<{element.tag}{classes}>"
 
 
-def _text_boxes(box, background, roles: frozenset, owner=None) -> Iterator[tuple]:
-    """Every text box with the background behind it, the roles (`data-role`) of its ancestors and its
-    owner: the element a person wrote the text for (a typesetting span is part of it, not one of its own)."""
-    colour = box.style["background_color"]
-    if colour.alpha > 0:
-        background = colour
-    element = getattr(box, "element", None)
-    if element is not None and element.get("data-role"):
-        roles = roles | {element.get("data-role")}
-    if element is not None and not TYPESET_SPANS & set((element.get("class") or "").split()):
-        owner = element
-    if isinstance(box, TextBox):
-        if box.text.strip():
-            yield box, background, roles, owner
-        return
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child, background, roles, owner)
+def _owner(text: Text) -> Element:
+    """The element a person wrote `text` for: a typesetting span is part of it, not one of its own."""
+    return next(element for element in text.ancestors
+                if not TYPESET_SPANS & set((element.get("class") or "").split()))
 
 
-def preflight(document: weasyprint.Document, format_name: str, size, required: dict[str, str],
-              label: str) -> Findings:
+def _text_findings(text: Text, size: Size) -> list[tuple[bool, str]]:
+    """(whether it is an error rather than a warning, what is wrong) for one text's size and colours."""
+    points = round(text.font_size * PX_TO_PT, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
+    bold = text.font_weight >= BOLD_WEIGHT
+    roles = {element.get("data-role") for element in text.ancestors}
+    ratio = contrast_ratio(text.colour, text.background or WHITE)
+    large = points >= LARGE_TEXT_PT or (bold and points >= LARGE_BOLD_TEXT_PT)
+    needed = LARGE_TEXT_CONTRAST_MIN if large else CONTRAST_MIN
+    found = []
+    if ratio < needed:
+        found.append((True, f"contrast {ratio:.1f}:1, needs ≥ {needed:.1f}:1"))
+    if points < PRESS_SMALL_PT and (plates := _plates_problem(text.colour)):
+        found.append((True, f"text {points:.1f} pt {plates}: under {PRESS_SMALL_PT} pt use solid black "
+                            f"or at most two plates"))
+    if "footnote" in roles:
+        if points < FOOTNOTE_MIN_PT:
+            found.append((True, f"footnote {points:.1f} pt, needs ≥ {FOOTNOTE_MIN_PT} pt"))
+    elif not size.read_at_distance:
+        if points < BODY_MIN_PT:
+            found.append((True, f"text {points:.1f} pt, needs ≥ {BODY_MIN_PT} pt"))
+    elif "headline" in roles:
+        letters = points * CAP_HEIGHT_EM * PT_TO_MM
+        wanted = size.headline_distance * HEADLINE_LETTER_MM / HEADLINE_DISTANCE_M
+        if letters < wanted - LETTER_TOLERANCE_MM:
+            found.append((False, f"letters {letters:.1f} mm high, needs ≥ {wanted:.1f} mm "
+                                 f"to read from {size.headline_distance:g} m"))
+    else:
+        wanted = size.body_distance * POSTER_TEXT_PT / POSTER_TEXT_DISTANCE_M
+        if points < wanted - TEXT_TOLERANCE_PT:
+            found.append((False, f"text {points:.1f} pt, needs ≥ {wanted:.0f} pt "
+                                 f"to read from {size.body_distance:g} m"))
+    return found
+
+
+def required_content(content: CampaignContent, langs: tuple[str, ...]) -> dict[str, str]:
+    """What every output must print, as the text it must contain: dates, version, sources, help."""
+    campaign, texts = content.campaign, content.texts
+    required = {}
+    for lang in langs:
+        required[f"publication date ({lang})"] = format_date(campaign.published, lang)
+        required[f"review date ({lang})"] = format_date(campaign.review_by, lang)
+        required[f"disclaimer ({lang})"] = tidy(texts[lang].disclaimer, lang)
+    required["version"] = campaign.version
+    required["source"] = campaign.reference
+    for call in campaign.emergency:
+        required[f"urgent-help number ({call.region})"] = call.number
+    return required
+
+
+def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) -> Findings:
     """Health-material rules on the laid-out pages.
 
-    Errors: body text under 12 pt on handouts and leaflets, footnotes (`data-role="footnote"`) under
-    8 pt, text/background contrast under 4.5:1 (3:1 for large text), required content missing; for
-    press (CMYK), text under 14 pt in a K screen or on more than two plates, and fills that touch the
-    trim but stop short of the bleed.
+    Errors: body text under 12 pt where read in the hand (sizes without viewing distances), footnotes (`data-role="footnote"`) under
+    8 pt, text/background contrast under 4.5:1 (3:1 for large text), required content missing
+    (`required_content`); for press (CMYK), text under 14 pt in a K screen or on more than two plates,
+    and fills that touch the trim but stop short of the bleed.
     Warnings (errors with --strict): poster letters too small for the size table's viewing distances:
     ≈ 25 mm of letter height per 3 m for the headline (`data-role="headline"`), ≥ 32 pt at 1.5 m,
-    scaled, for the rest; texts ending in a leftover line (`_short_last_lines`): poor typography, but
+    scaled, for the rest; texts ending in a leftover line (`_short_last_line`): poor typography, but
     nothing missing or unreadable.
     """
-    errors, warnings, seen, text = [], [], set(), []
-    for number, page in enumerate(document.pages, 1):
-        for box, background, roles, owner in _text_boxes(page._page_box, parse_color("white"), frozenset()):
-            text.append(box.text)
-            key = (number, id(owner))
-            if key in seen:  # one finding per element, not per line
+    errors, warnings, seen, printed = [], [], set(), []
+    for number, page in enumerate(layout.pages, 1):
+        for text in page.texts:
+            printed.append(text.text)
+            owner = _owner(text)
+            if (number, owner) in seen:  # one finding per element, not per line
                 continue
-            where = f"{label}: page {number}, {_describe_element(owner)} {''.join(owner.itertext()).strip()[:24]!r}"
-            points = round(box.style["font_size"] * 0.75, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
-            bold = box.style["font_weight"] >= 700
-            ratio = contrast_ratio(box.style["color"], background)
-            needed = 3.0 if points >= 18 or (bold and points >= 14) else 4.5
-            found = []
-            if ratio < needed:
-                found.append((errors, f"contrast {ratio:.1f}:1, needs ≥ {needed:.1f}:1"))
-            if points < PRESS_SMALL_PT and (plates := _plates_problem(box.style["color"])):
-                found.append((errors, f"text {points:.1f} pt {plates}: under {PRESS_SMALL_PT} pt use solid black "
-                                      f"or at most two plates"))
-            if "footnote" in roles:
-                if points < FOOTNOTE_MIN_PT:
-                    found.append((errors, f"footnote {points:.1f} pt, needs ≥ {FOOTNOTE_MIN_PT} pt"))
-            elif not size.read_at_distance:
-                if points < BODY_MIN_PT:
-                    found.append((errors, f"text {points:.1f} pt, needs ≥ {BODY_MIN_PT} pt"))
-            elif "headline" in roles:
-                letters = points * CAP_HEIGHT_EM * PT_TO_MM
-                wanted = size.headline_distance * 25 / 3
-                if letters < wanted - 0.05:
-                    found.append((warnings, f"letters {letters:.1f} mm high, needs ≥ {wanted:.1f} mm "
-                                            f"to read from {size.headline_distance:g} m"))
-            else:
-                wanted = 32 * size.body_distance / 1.5
-                if points < wanted - 0.05:
-                    found.append((warnings, f"text {points:.1f} pt, needs ≥ {wanted:.0f} pt "
-                                            f"to read from {size.body_distance:g} m"))
-            for target, message in found:
-                target.append(f"{where}: {message}")
+            found = _text_findings(text, size)
+            where = f"{label}: page {number}, {_describe_element(owner)} {owner.text.strip()[:QUOTED_CHARACTERS]!r}"
+            for error, message in found:
+                (errors if error else warnings).append(f"{where}: {message}")
             if found:
-                seen.add(key)
-        errors += _fills_short_of_bleed(page, number, label)
-        warnings += _short_last_lines(page, number, label)
-    flat = re.sub(r"\s+", "", "".join(text))
+                seen.add((number, owner))
+        for fill in page.fills:
+            errors += _short_of_bleed(fill, page, number, label)
+        warnings += filter(None, (_short_last_line(block, number, label) for block in page.blocks))
+    flat = _SPACE.sub("", "".join(printed))
     for name, value in required.items():
-        if re.sub(r"\s+", "", value) not in flat:
+        if _SPACE.sub("", value) not in flat:
             errors.append(f"{label}: required content missing: {name} ({value[:40]!r})")
     return Findings(errors, warnings)

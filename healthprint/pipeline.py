@@ -1,7 +1,8 @@
 """The pipeline end to end: plan the outputs of a build, and turn one of them into PDF bytes.
 
 load → validate (validate.py) → pre-process text (text.py) → render HTML (render.py)
-→ subset fonts (fonts.py) → lay out and check (layout.py, check.py) → finish (finish.py) → write (write.py).
+→ subset fonts (fonts.py) → lay out (engine.py) and check (check.py) → write the variant (engine.py, finish.py;
+press.py for print) → write the file (write.py).
 """
 
 import hashlib
@@ -16,15 +17,14 @@ import jinja2
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import FORMATS, Size
-from .check import check_fit, check_langs, check_pages, preflight
+from .check import check_fit, check_langs, check_pages, preflight, required_content
 from .draft import mark_draft
+from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
-from .layout import lay_out
-from .finish import Marks, finish
-from .patches import document_name
-from .render import CMYK_PROFILE, format_date, print_stylesheet, render_html, stylesheet
+from .finish import finish
+from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
+from .render import render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
-from .text import tidy
 from .validate import CampaignContent
 
 
@@ -120,21 +120,6 @@ class Built:
     warnings: list[str]
 
 
-def required_content(job: Job) -> dict[str, str]:
-    """What every output must print, as the text it must contain: dates, version, sources, help."""
-    campaign, texts = job.content.campaign, job.content.texts
-    required = {}
-    for lang in job.langs:
-        required[f"publication date ({lang})"] = format_date(campaign.published, lang)
-        required[f"review date ({lang})"] = format_date(campaign.review_by, lang)
-        required[f"disclaimer ({lang})"] = tidy(texts[lang].disclaimer, lang)
-    required["version"] = campaign.version
-    required["source"] = campaign.reference
-    for call in campaign.emergency:
-        required[f"urgent-help number ({call.region})"] = call.number
-    return required
-
-
 def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool = False) -> Built:
     """The finished PDF of `job` with its warnings, or a HealthprintError saying why not.
 
@@ -163,16 +148,14 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     problems = [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
     if problems:
         raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
-    findings = preflight(document, job.format, job.size, required_content(job), job.label)
+    findings = preflight(document, job.size, required_content(job.content, job.langs), job.label)
     if findings.errors:
         raise LayoutError(findings.errors)
     return Built(_write(document, job), findings.warnings)
 
 
-def _write(document, job: Job) -> bytes:
+def _write(document: Layout, job: Job) -> bytes:
     """The PDF of a laid-out document: PDF/UA-1 for the screen, PDF/X-4 for print."""
     if job.variant == "print":
-        with document_name(job.label):
-            pdf = document.write_pdf(pdf_variant="pdf/x-4")
-        return finish(pdf, Marks(job.size.folds) if job.crop_marks else None)
-    return finish(document.write_pdf(pdf_variant="pdf/ua-1"))
+        return write_print(document, job.label, Marks(job.size.folds) if job.crop_marks else None)
+    return finish(write_pdf(document, "screen", job.label))

@@ -7,7 +7,6 @@ names a missing value fails the build instead of printing an empty string.
 
 import dataclasses
 import datetime
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Iterator
@@ -18,8 +17,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from .formats import FORMATS, Size
 from .load import KeyPath, format_key
 from .languages import CJK_LANGUAGES, LANGUAGES, language_css
+from .press import device_cmyk
 from .resources import NO_OVERRIDES, Loader, Overrides, find, packaged_path
-from .schema import Campaign, Texts
+from .schema import Campaign, Colours, Texts
 from .text import map_texts, tidy, typeset
 
 
@@ -83,7 +83,7 @@ class Meta:
     published_iso: str
     published: Pair
     review_by: Pair
-    emergency: list[Any]
+    emergency: list["Call"]
 
 
 @dataclass(frozen=True)
@@ -108,63 +108,6 @@ def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
     env.filters["typeset"] = typeset
     env.tests["cjk"] = lambda lang: lang in CJK_LANGUAGES
     return env
-
-
-CMYK_PROFILE = packaged_path("print/default_cmyk.icc")
-BLEED_MM = 3
-_HEX = re.compile(r"#([0-9A-Fa-f]{6})\b")
-
-
-def _cmyk(colour: str) -> tuple[float, float, float, float]:
-    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    black = 1 - max(red, green, blue)
-    if black >= 1:
-        return 0, 0, 0, 1
-    cyan, magenta, yellow = ((1 - value - black) / (1 - black) for value in (red, green, blue))
-    return cyan, magenta, yellow, black
-
-
-def _css_cmyk(inks: tuple[float, ...]) -> str:
-    return "device-cmyk({})".format(" ".join(f"{ink:.3f}".rstrip("0").rstrip(".") for ink in inks))
-
-
-def device_cmyk(colour: str, ink: str) -> str:
-    """#RRGGBB as device-cmyk(): body ink prints as pure black (0/0/0/100), greys on the K plate alone."""
-    return _css_cmyk((0, 0, 0, 1) if colour.lower() == ink.lower() else _cmyk(colour))
-
-
-def text_cmyk(colour: str) -> str:
-    """#RRGGBB as a device-cmyk() that small text survives on press: a grey becomes solid black (a
-    screened K blurs), a colour keeps its two strongest plates (three or four plates never register
-    exactly); white stays white."""
-    inks = _cmyk(colour)
-    if not any(inks):
-        return _css_cmyk(inks)
-    if not any(inks[:3]):
-        return _css_cmyk((0, 0, 0, 1))
-    strongest = sorted(range(4), key=lambda plate: -inks[plate])[:2]
-    return _css_cmyk(tuple(ink if plate in strongest else 0 for plate, ink in enumerate(inks)))
-
-
-_TEXT_COLOUR = re.compile(r"(?<![\w-])color:\s*(#[0-9A-Fa-f]{6}|var\(--(\w+)\))")
-
-
-def print_stylesheet(css: str, colours: Any) -> str:
-    """The print variant of `css`: CMYK colours for press, text colours that small type survives, the
-    3 mm bleed (`--bleed` lets fills run into it) and the CMYK output intent. Printer's marks are drawn
-    afterwards, outside the bleed (finish.py)."""
-    def text_colour(match: re.Match) -> str:
-        value = match.group(1) if match.group(2) is None else getattr(colours, match.group(2))
-        return f"color: {text_cmyk(value)}"
-
-    css = _TEXT_COLOUR.sub(text_colour, css)
-    return (
-        f'@color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); components: c, m, y, k; }}\n'
-        + _HEX.sub(lambda match: device_cmyk(match.group(0), colours.ink), css)
-        + f":root {{ --bleed: {BLEED_MM}mm; }}\n"
-        # The page background (paper) is painted into the bleed, so it runs off the trimmed edge.
-        + f"@page {{ bleed: {BLEED_MM}mm; background: {device_cmyk(colours.paper, colours.ink)}; }}\n"
-    )
 
 
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
@@ -195,7 +138,7 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
                            help_colour=help_colour, paper_colour=paper_colour)
 
 
-def stylesheet(format_name: str, size: Size, colours: Any, templates: Overrides = NO_OVERRIDES) -> str:
+def stylesheet(format_name: str, size: Size, colours: Colours, templates: Overrides = NO_OVERRIDES) -> str:
     """The format's CSS: generated variables and page size first, then common.css, then the format's file
     (each from `templates` if it replaces the packaged one).
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out
 from healthprint.render import stylesheet
 from healthprint.text import HAN_KANA, typeset
 
@@ -95,21 +94,7 @@ def _laid_out_lines(html: str, campaign, tmp_path) -> list[str]:
     page = f'<html lang="en"><body>{html}</body></html>'
     font_css, files = font_faces_css(page + css, tmp_path)
     document = lay_out(page, font_css + css, files, "test")
-
-    def texts(box):
-        if isinstance(box, TextBox):
-            yield box.text
-        for child in getattr(box, "children", ()):
-            yield from texts(child)
-
-    def lines(box):
-        if isinstance(box, LineBox):
-            yield "".join(texts(box)).strip()
-        else:
-            for child in getattr(box, "children", ()):
-                yield from lines(child)
-
-    return list(lines(document.pages[0]._page_box))
+    return [line.text.strip() for block in document.pages[0].blocks for line in block.lines]
 
 
 def test_a_line_never_starts_with_an_opening_or_a_closing_mark(campaign, tmp_path):

@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 
 from healthprint.check import check_fit
 from healthprint.fonts import font_faces_css
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out
 
 POINT_2 = ("Ads and reviews do not prove a treatment works. Stem-cell treatment for pain or aging is still "
            "being studied.")

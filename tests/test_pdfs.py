@@ -11,7 +11,7 @@ import pytest
 from healthprint.check import check_langs
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out, write_pdf
 from healthprint.pipeline import build_pdf, plan
 from healthprint.render import render_html
 
@@ -119,7 +119,7 @@ def _glyph_bitmap(lang: str, cache) -> bytes:
     html = f'<html lang="{lang}"><body><p lang="{lang}" style="font-size: 60pt">骨</p></body></html>'
     css = "@page { size: 30mm 30mm; margin: 2mm } html { font-family: 'Healthprint Noto Sans CJK' }"
     font_css, files = font_faces_css(html, cache)
-    pdf = lay_out(html, font_css + css, files, "glyph test").write_pdf()
+    pdf = write_pdf(lay_out(html, font_css + css, files, "glyph test"), "screen", "glyph test")
     page = pdfium.PdfDocument(pdf)[0]
     return page.render(scale=2).to_pil().convert("L").tobytes()
 

@@ -9,7 +9,7 @@ from healthprint.check import check_langs, preflight
 from healthprint.errors import LayoutError
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out
 from healthprint.text import typeset
 
 
@@ -55,7 +55,7 @@ def test_small_body_text_and_small_footnotes_are_errors(tmp_path):
     document = _document('<p lang="en" style="font-size: 11pt">Body text</p>'
                          '<div data-role="footnote"><p lang="en" style="font-size: 7pt">Footnote</p></div>'
                          '<div data-role="footnote"><p lang="en" style="font-size: 8pt">Fine print</p></div>', tmp_path)
-    findings = preflight(document, "handout", FORMATS["handout"]["a4"], {}, "test")
+    findings = preflight(document, FORMATS["handout"]["a4"], {}, "test")
     assert findings.errors == ["test: page 1, <p> 'Body text': text 11.0 pt, needs ≥ 12 pt",
                                "test: page 1, <p> 'Footnote': footnote 7.0 pt, needs ≥ 8 pt"]
     assert findings.warnings == []
@@ -65,7 +65,7 @@ def test_low_contrast_is_an_error_with_the_measured_ratio(tmp_path):
     """Light grey on white fails 4.5:1; large bold text needs only 3:1."""
     document = _document('<p lang="en" style="color: #999999">Pale</p>'
                          '<p lang="en" style="color: #888888; font-size: 19pt">Large</p>', tmp_path)
-    findings = preflight(document, "leaflet", FORMATS["leaflet"]["a4"], {}, "test")
+    findings = preflight(document, FORMATS["leaflet"]["a4"], {}, "test")
     assert findings.errors == ["test: page 1, <p> 'Pale': contrast 2.8:1, needs ≥ 4.5:1"]
 
 
@@ -82,7 +82,7 @@ def test_white_on_a_light_band_is_caught(scenario, run_cli, tmp_path):
 def test_required_content_is_checked_on_the_pages(tmp_path):
     """A required item that is not printed is an error naming it."""
     document = _document('<p lang="en">Published 25 November 2026</p>', tmp_path)
-    findings = preflight(document, "handout", FORMATS["handout"]["a4"],
+    findings = preflight(document, FORMATS["handout"]["a4"],
                          {"publication date (en)": "25 November 2026", "review date (en)": "25 November 2027"},
                          "test")
     assert findings.errors == ["test: required content missing: review date (en) ('25 November 2027')"]
@@ -94,7 +94,7 @@ def test_poster_type_too_small_for_the_distance_is_a_warning(tmp_path):
     document = _document('<div data-role="headline"><h1 lang="en" style="font-size: 70pt">Head</h1></div>'
                          '<p lang="en" style="font-size: 21pt">Body</p>', tmp_path,
                          css="@page { size: 297mm 420mm }")
-    findings = preflight(document, "poster", size, {}, "test")
+    findings = preflight(document, size, {}, "test")
     assert findings.errors == []
     assert findings.warnings == ["test: page 1, <h1> 'Head': letters 18.1 mm high, needs ≥ 25.0 mm to read from 3 m",
                                  "test: page 1, <p> 'Body': text 21.0 pt, needs ≥ 32 pt to read from 1.5 m"]
@@ -123,7 +123,7 @@ def test_a_display_text_ending_in_a_short_line_is_a_warning(tmp_path):
         '<h2 lang="zh-Hans" data-display style="width: 60mm; font-size: 18pt">干细胞治疗：安全第一第</h2>'
         '<h1 lang="en" data-display style="width: 100mm; font-size: 18pt">Stem-cell treatment: safety first</h1>',
         tmp_path, css="@page { size: 120mm 150mm }")
-    findings = preflight(document, "poster", FORMATS["poster"]["a3"], {}, "test")
+    findings = preflight(document, FORMATS["poster"]["a3"], {}, "test")
     assert [w for w in findings.warnings if "last line" in w] == [
         "test: page 1, <h1> 'Stem-cell treatment: saf': last line 'first' is too short; shorten the text or "
         "break it elsewhere",
@@ -138,7 +138,7 @@ def test_a_cjk_paragraph_ending_in_one_character_is_a_warning(tmp_path):
     document = _document(f'<p lang="zh-Hans" style="width: 14em">{text}</p>'
                          f'<p lang="zh-Hans" style="width: 14em">{typeset(text, "zh-Hans")}</p>', tmp_path,
                          css=".keep { white-space: nowrap }")
-    findings = preflight(document, "handout", FORMATS["handout"]["a4"], {}, "test")
+    findings = preflight(document, FORMATS["handout"]["a4"], {}, "test")
     assert findings.errors == []
     assert findings.warnings == ["test: page 1, <p> '诊所和供应商被停业，死因待查。': last line '查。' is too short; "
                                  "shorten the text or break it elsewhere"]

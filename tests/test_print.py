@@ -14,9 +14,9 @@ import pytest
 from healthprint.check import preflight
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out
 from healthprint.pipeline import build_pdf, plan
-from healthprint.render import CMYK_PROFILE, text_cmyk
+from healthprint.press import CMYK_PROFILE, text_cmyk
 
 MM = 72 / 25.4
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def _preflight_of(body: str, cache):
            "html { font-family: 'Healthprint Noto Sans CJK'; font-size: 12pt }")
     font_css, files = font_faces_css(html, cache)
     document = lay_out(html, font_css + css, files, "test")
-    return preflight(document, "handout", FORMATS["handout"]["a4"], {}, "test")
+    return preflight(document, FORMATS["handout"]["a4"], {}, "test")
 
 
 def _text_colours(page) -> set[tuple[float, tuple[float, ...]]]:

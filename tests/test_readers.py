@@ -33,7 +33,7 @@ def test_four_readers_draw_every_page_alike(built, printed, variant, tmp_path):
 def test_the_comparison_sees_one_wrong_character(tmp_path):
     """Two pages that differ in one 12 pt character (骨 for 滑) are told apart."""
     from healthprint.fonts import font_faces_css
-    from healthprint.layout import lay_out
+    from healthprint.engine import lay_out, write_pdf
 
     pages = []
     for character in ("骨", "滑"):
@@ -42,7 +42,7 @@ def test_the_comparison_sees_one_wrong_character(tmp_path):
         css = "@page { size: 60mm 20mm; margin: 5mm } html { font-family: 'Healthprint Noto Sans CJK' }"
         font_css, files = font_faces_css("健康无捷径骨滑细胞治疗", tmp_path)
         path = tmp_path / f"{character}.pdf"
-        path.write_bytes(lay_out(html, font_css + css, files, "one character").write_pdf())
+        path.write_bytes(write_pdf(lay_out(html, font_css + css, files, "one character"), "screen", "one character"))
         pages.append(readers.draw(path)["PDFium"][0])
     cells, largest = readers.differences(*pages)
     assert cells > 0, largest

@@ -4,7 +4,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from healthprint import fonts
-from healthprint.layout import lay_out
+from healthprint.engine import lay_out, write_pdf
 from healthprint.pipeline import build_pdf, plan
 
 
@@ -29,7 +29,8 @@ def test_regional_glyph_forms_are_kept_by_subsetting(lang, tmp_path):
     drawn = []
     for subset_first in (True, False):
         font_css, files = fonts.font_faces_css(html, tmp_path, subset_first)
-        drawn.append(_pages(lay_out(html, font_css + css, files, "glyph test").write_pdf(), scale=3))
+        layout = lay_out(html, font_css + css, files, "glyph test")
+        drawn.append(_pages(write_pdf(layout, "screen", "glyph test"), scale=3))
     assert drawn[0] == drawn[1]
 
 
