@@ -8,6 +8,7 @@ import pytest
 
 from healthprint.cli import main
 from healthprint.pipeline import build_pdf, plan
+from healthprint.render import render_html
 from healthprint.validate import load_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,13 @@ def built(campaign, tmp_path_factory):
     """Every default output of the campaign: {job label: (job, pdf bytes)}."""
     cache = tmp_path_factory.mktemp("font-cache")
     return {job.label: (job, build_pdf(job, cache).pdf) for job in plan([campaign])}
+
+
+@pytest.fixture(scope="session")
+def rendered(campaign):
+    """The HTML of every default output, as WeasyPrint gets it: {job label: (job, html)}."""
+    return {job.label: (job, render_html(campaign.campaign, campaign.texts, job.format, job.size, job.langs))
+            for job in plan([campaign])}
 
 
 @pytest.fixture(scope="session")

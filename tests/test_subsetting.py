@@ -52,7 +52,7 @@ def test_cache_key_follows_the_characters(tmp_path):
     assert fonts.subset(fonts.FONTS[1], "安全第一", tmp_path) != one
 
 
-def test_parallel_build_gives_the_same_files_in_the_same_order(run_cli, tmp_path):
+def test_parallel_build_gives_the_same_files_in_the_same_order(run_cli, campaign, tmp_path):
     """-j 2 writes byte-identical PDFs to -j 1, and reports them in the same order."""
     outputs = {}
     for workers in ("1", "2"):
@@ -62,7 +62,7 @@ def test_parallel_build_gives_the_same_files_in_the_same_order(run_cli, tmp_path
         outputs[workers] = ([line.split()[1:3] for line in printed.splitlines()[:-1]],
                             {p.name: p.read_bytes() for p in out.glob("*.pdf")})
     assert outputs["1"] == outputs["2"]
-    assert len(outputs["1"][1]) == 6
+    assert len(outputs["1"][1]) == len(plan([campaign], formats={"poster", "leaflet"})) > 2
 
 
 def test_subsets_made_by_other_code_are_not_reused(tmp_path, monkeypatch):
