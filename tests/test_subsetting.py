@@ -1,7 +1,6 @@
 """Font subsetting before layout, its cache, and parallel builds change nothing in the output."""
 
 import pypdfium2 as pdfium
-import pytest
 
 from healthprint import fonts
 from healthprint.layout import lay_out
@@ -21,16 +20,21 @@ def test_subset_fonts_draw_the_same_pages_as_the_full_fonts(campaign, tmp_path):
     assert _pages(subset) == _pages(full)
 
 
-@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "ja"])
-def test_regional_glyph_forms_are_kept_by_subsetting(lang, tmp_path):
-    """骨 直 今 令 under each CJK language look exactly as they do with the full font (`locl` kept)."""
-    html = (f'<html lang="{lang}"><body><p lang="{lang}" style="font-size: 40pt">骨直今令</p></body></html>')
-    css = "@page { size: 70mm 25mm; margin: 2mm } html { font-family: 'Healthprint Noto Sans CJK' }"
-    drawn = []
-    for subset_first in (True, False):
-        font_css, files = fonts.font_faces_css(html, tmp_path, subset_first)
-        drawn.append(_pages(lay_out(html, font_css + css, files, "glyph test").write_pdf(), scale=3))
-    assert drawn[0] == drawn[1]
+def test_regional_glyph_forms_follow_lang_and_are_kept_by_subsetting(tmp_path):
+    """骨 直 今 令 are drawn differently under zh-Hans, zh-Hant and ja (HarfBuzz's `locl` picks the
+    region's forms from the one font), and under each language exactly as with the full font: the
+    subsets keep `locl`."""
+    drawn = {}
+    for lang in ("zh-Hans", "zh-Hant", "ja"):
+        html = f'<html lang="{lang}"><body><p lang="{lang}" style="font-size: 40pt">骨直今令</p></body></html>'
+        css = "@page { size: 70mm 25mm; margin: 2mm } html { font-family: 'Healthprint Noto Sans CJK' }"
+        for subset_first in (True, False):
+            font_css, files = fonts.font_faces_css(html, tmp_path, subset_first)
+            drawn[lang, subset_first] = _pages(lay_out(html, font_css + css, files, "glyph test").write_pdf(), scale=3)
+        assert drawn[lang, True] == drawn[lang, False], lang
+    assert drawn["zh-Hans", True] != drawn["ja", True]
+    assert drawn["zh-Hant", True] != drawn["ja", True]
+    assert drawn["zh-Hans", True] != drawn["zh-Hant", True]
 
 
 def test_corrupt_cache_entry_is_rebuilt(tmp_path):
