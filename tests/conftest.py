@@ -29,6 +29,17 @@ def built(campaign, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def screen_files(built, tmp_path_factory):
+    """The screen PDFs as files, for the command-line tools: {label: path}."""
+    folder = tmp_path_factory.mktemp("screen")
+    files = {}
+    for label, (job, pdf) in built.items():
+        files[label] = folder / job.filename
+        files[label].write_bytes(pdf)
+    return files
+
+
+@pytest.fixture(scope="session")
 def rendered(campaign):
     """The HTML of every default output, as WeasyPrint gets it: {job label: (job, html)}."""
     return {job.label: (job, render_html(campaign.campaign, campaign.texts, job.format, job.size, job.langs))
