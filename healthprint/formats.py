@@ -86,7 +86,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
              page_plan=(("masthead", "incident", "points"),
                         ("causes", "urgent", "checklist", "slogans", "small_print"))),
         # US Letter is 18 mm shorter than A4: half-inch margins and tighter gaps make up for it.
-        Size("letter", 8.5 * INCH, 11 * INCH, pages=2, margin=0.5 * INCH, title=24, message=15, heading=14,
+        Size("letter", 215.9, 279.4, pages=2, margin=0.5 * INCH, title=24, message=15, heading=14,  # 8.5 × 11 in
              body=12, small=8, neq=36, slogans=1, leading=1.3, gap=0.5, cjk_leading=1.6, latin_leading=1.4,
              page_plan=(("masthead", "incident", "points"),
                         ("causes", "urgent", "checklist", "slogans", "small_print"))),

@@ -9,6 +9,7 @@ import pytest
 
 from healthprint.cli import main
 from healthprint.pipeline import build_pdf, plan
+from healthprint.render import render_html
 from healthprint.validate import load_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,24 @@ def built(campaign, tmp_path_factory):
     """Every default output of the campaign: {job label: (job, pdf bytes)}."""
     cache = tmp_path_factory.mktemp("font-cache")
     return {job.label: (job, build_pdf(job, cache).pdf) for job in plan([campaign])}
+
+
+@pytest.fixture(scope="session")
+def screen_files(built, tmp_path_factory):
+    """The screen PDFs as files, for the command-line tools: {label: path}."""
+    folder = tmp_path_factory.mktemp("screen")
+    files = {}
+    for label, (job, pdf) in built.items():
+        files[label] = folder / job.filename
+        files[label].write_bytes(pdf)
+    return files
+
+
+@pytest.fixture(scope="session")
+def rendered(campaign):
+    """The HTML of every default output, as WeasyPrint gets it: {job label: (job, html)}."""
+    return {job.label: (job, render_html(campaign.campaign, campaign.texts, job.format, job.size, job.langs))
+            for job in plan([campaign])}
 
 
 @pytest.fixture(scope="session")

@@ -131,9 +131,9 @@ def test_no_line_of_the_built_pdfs_starts_with_a_cjk_opening_or_closing_mark(bui
 def test_halt_sets_a_closing_mark_before_another_half_width(built):
     """In the main message `别赌“奇迹”。` the pen moves half an em from `”` to `。` (the font's `halt`
     took the blank half of `”`) and a full em from `“`, which is not next to another mark: the
-    advances as drawn, not the spans in the HTML."""
-    for label in ("stem-cell-safety handout-a4 zh-Hans+en", "stem-cell-safety poster-a2 zh-Hans+en"):
-        chars = [char for char in _chars(pdfium.PdfDocument(built[label][1])[0]) if char.text.strip()]
+    advances as drawn, not the spans in the HTML. On the first page of every output."""
+    for label, (_, pdf) in built.items():
+        chars = [char for char in _chars(pdfium.PdfDocument(pdf)[0]) if char.text.strip()]
         start = "".join(char.text for char in chars).index("别赌“奇迹”。")
         message = chars[start:start + 7]
         _, _, opening, qi, ji, closing, stop = message

@@ -16,19 +16,19 @@ def _plain(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
-def test_no_space_between_han_and_latin_or_digits_the_gap_is_a_span(campaign):
-    for format_name, size in (("handout", "a4"), ("poster", "a2"), ("leaflet", "a4")):
-        html = _html(campaign, format_name, size)
+def test_no_space_between_han_and_latin_or_digits_the_gap_is_a_span(campaign, rendered):
+    """In every output's small print; in the incident text where a format prints it (the handouts)."""
+    for label, (_, html) in rendered.items():
         text = _plain(html)
-        assert "版本1.0" in text and "2026年11月25日" in text, format_name
-        assert '<span class="latin-gap gap-start">1.0</span>' in html, format_name
+        assert "版本1.0" in text and "2026年11月25日" in text, label
+        assert '<span class="latin-gap gap-start">1.0</span>' in html, label
     assert "对DMSO过敏" in _plain(_html(campaign)) and "8月29日" in _plain(_html(campaign))
 
 
-def test_no_space_after_a_chinese_full_stop_in_the_small_print(campaign):
-    for format_name, size in (("handout", "a4"), ("poster", "a2")):
-        text = _plain(_html(campaign, format_name, size))
-        assert "改写。本材料" in text and "改写。 " not in text, format_name
+def test_no_space_after_a_chinese_full_stop_in_the_small_print(rendered):
+    for label, (_, html) in rendered.items():
+        text = _plain(html)
+        assert "改写。本材料" in text and "改写。 " not in text, label
 
 
 def test_adjacent_full_width_punctuation_is_halved_with_the_character_it_follows():

@@ -54,7 +54,8 @@ def test_subsets_without_identity_cids_are_caught(campaign, tmp_path, monkeypatc
     monkeypatch.setattr(fonts, "with_identity_cids", lambda font: font)
     job = plan([campaign], formats={"handout"}, sizes={"a5"}, orders={"zh-Hans+en"})[0]
     problems = readers.disagreements(_write(tmp_path, job.label, build_pdf(job, tmp_path / "cache").pdf))
-    assert {int(line.split(" page ")[1].split(":")[0]) for line in problems} == {1, 2, 3, 4}, problems
+    pages = {int(line.split(" page ")[1].split(":")[0]) for line in problems}
+    assert pages == set(range(1, job.size.pages + 1)), problems
 
 
 def test_embedded_fonts_map_each_glyph_to_the_cid_of_the_same_number(built, printed):

@@ -4,7 +4,6 @@ tag-tree order, and an independent checker's verdict. Read back with Poppler, pi
 independently of WeasyPrint."""
 
 import re
-import subprocess
 from pathlib import Path
 
 import outloud
@@ -14,55 +13,9 @@ import pytest
 import yaml
 
 from healthprint.text import tidy
+from structure import elements, headings, spoken, struct_tree
 
 CONTENT = Path(__file__).resolve().parent.parent / "content" / "stem-cell-safety"
-HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")
-CJK = re.compile(r"[\u3400-\u9fff]")
-LATIN = re.compile(r"[A-Za-z]")
-
-
-@pytest.fixture(scope="module")
-def screen_files(built, tmp_path_factory):
-    """The screen PDFs as files, for the command-line tools: {label: path}."""
-    folder = tmp_path_factory.mktemp("screen")
-    files = {}
-    for label, (job, pdf) in built.items():
-        files[label] = folder / job.filename
-        files[label].write_bytes(pdf)
-    return files
-
-
-def _struct_tree(path: Path) -> dict:
-    """The structure tree as Poppler reads it (`pdfinfo -struct-text`): nodes {"tag", "kids"}, where a
-    kid is a node or a string of text."""
-    out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
-    root = {"tag": "", "kids": []}
-    stack = [(-1, root)]
-    for line in out.splitlines():
-        depth = (len(line) - len(line.lstrip(" "))) // 2
-        body = line.strip()
-        while stack[-1][0] >= depth:
-            stack.pop()
-        if body.startswith('"'):
-            stack[-1][1]["kids"].append(body[1:-1])
-        else:
-            node = {"tag": body.split()[0], "kids": []}
-            stack[-1][1]["kids"].append(node)
-            stack.append((depth, node))
-    return root
-
-
-def _nodes(node):
-    """Every element under `node`, depth first (reading order)."""
-    for kid in node["kids"]:
-        if isinstance(kid, dict):
-            yield kid
-            yield from _nodes(kid)
-
-
-def _text(node) -> str:
-    """What a screen reader reads for `node`: its text, in order."""
-    return "".join(kid if isinstance(kid, str) else _text(kid) for kid in node["kids"])
 
 
 def _printed(pdf: bytes) -> str:
@@ -95,7 +48,7 @@ def test_tagged_text_keeps_word_spaces_at_line_wraps(built, screen_files):
     added to Chinese lines."""
     for label, path in screen_files.items():
         job, pdf = built[label]
-        tagged = _text(_struct_tree(path))
+        tagged = spoken(struct_tree(path))
         printed = _printed(pdf)
         for lang in job.langs:
             texts = [text for text in _content_texts(lang) if re.sub(r"\s+", "", text) in printed]
@@ -112,16 +65,15 @@ def test_one_h1_then_an_outline_of_headings(built, screen_files):
     heading, as are the causes where a format prints them."""
     for label, path in screen_files.items():
         job = built[label][0]
-        headings = [(int(node["tag"][1]), _text(node)) for node in _nodes(_struct_tree(path))
-                    if node["tag"] in HEADINGS]
-        levels = [level for level, _ in headings]
-        assert levels.count(1) == 1 and levels[0] == 1, (label, headings)
+        outline = headings(path)
+        levels = [level for level, _ in outline]
+        assert levels.count(1) == 1 and levels[0] == 1, (label, outline)
         for lang in job.langs:
-            assert tidy(job.content.texts[lang].title, lang) in headings[0][1], (label, lang)
+            assert tidy(job.content.texts[lang].title, lang) in outline[0][1], (label, lang)
         for previous, level in zip(levels, levels[1:]):
-            assert level <= previous + 1, (label, headings)
+            assert level <= previous + 1, (label, outline)
         texts = job.content.texts[job.langs[0]]
-        lines = [text for _, text in headings[1:]]
+        lines = [text for _, text in outline[1:]]
         for point in texts.points.items:
             assert any(tidy(point.left, job.langs[0]) in line for line in lines), (label, point.left)
         if "poster" not in label:
@@ -167,8 +119,8 @@ def test_decorative_marks_are_artifacts(tagged_pdfs, screen_files):
     consists of a lone mark: a screen reader does not say them. Everything painted is either tagged
     content or an artifact."""
     for label, path in screen_files.items():
-        lone_marks = [node["tag"] for node in _nodes(_struct_tree(path))
-                      if node["tag"] != "Span" and _text(node).strip() in ("≠", "?")]
+        lone_marks = [node["tag"] for node in elements(struct_tree(path))
+                      if node["tag"] != "Span" and spoken(node).strip() in ("≠", "?")]
         assert not lone_marks, (label, lone_marks)
         painted = [item for page in tagged_pdfs[label].pages for item in _marked_content(page)]
         assert all(context is not None for context, _, _ in painted), label
@@ -181,28 +133,6 @@ def test_decorative_marks_are_artifacts(tagged_pdfs, screen_files):
 @pytest.fixture(scope="module")
 def tagged_pdfs(screen_files):
     return {label: pikepdf.open(path) for label, path in screen_files.items()}
-
-
-def _figures(node):
-    kids = node.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-            if kid.S == "/Figure":
-                yield kid
-            yield from _figures(kid)
-
-
-def test_figures_are_informative_and_bilingual(tagged_pdfs, screen_files):
-    """An icon that only repeats the heading beside it is no figure (it is painted as an artifact); a
-    figure left in the tag tree says something of its own, in both languages of the document."""
-    for label, pdf in tagged_pdfs.items():
-        headings = {_text(node).strip() for node in _nodes(_struct_tree(screen_files[label]))
-                    if node["tag"] in HEADINGS}
-        headings |= {part.strip() for heading in headings for part in heading.split(" / ")}
-        for figure in _figures(pdf.Root.StructTreeRoot):
-            alt = str(figure.get("/Alt", "")).strip()
-            assert alt and alt not in headings, (label, alt)
-            assert CJK.search(alt) and LATIN.search(alt), (label, alt)
 
 
 def _struct_mcids(node, page=None, found=None):
