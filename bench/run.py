@@ -69,7 +69,7 @@ def stock_weasyprint_handout(out: Path) -> None:
     from healthprint.fonts import font_faces_css
     from healthprint.formats import FORMATS
     from healthprint.render import render_html, stylesheet
-    from healthprint.validate import load_campaign
+    from healthprint.campaign import load_campaign
 
     content = load_campaign(ROOT / "content" / "stem-cell-safety")
     size = FORMATS["handout"]["a4"]
@@ -84,7 +84,7 @@ def stock_weasyprint_handout(out: Path) -> None:
 def in_process_times(cache: Path) -> list[tuple[str, float]]:
     """(label, median ms of 3 build_pdf calls) for every job of every campaign."""
     from healthprint.pipeline import build_pdf, plan  # imported once, outside every timing
-    from healthprint.validate import CAMPAIGN_FILE, load_campaign
+    from healthprint.campaign import CAMPAIGN_FILE, load_campaign
 
     contents = [load_campaign(f.parent) for f in sorted((ROOT / "content").glob(f"*/{CAMPAIGN_FILE}"))]
     results = []
@@ -112,7 +112,7 @@ def refusal_times(tmp: Path) -> list[tuple[str, float]]:
     import shutil
 
     from healthprint.errors import ContentError
-    from healthprint.validate import load_campaign
+    from healthprint.campaign import load_campaign
 
     results = []
     for name, data in HOSTILE.items():

@@ -14,10 +14,10 @@ from .engine import Block, Colour, Element, Fill, Layout, Page, Text
 from .errors import LayoutError, Problem
 from .formats import Size
 from .languages import LANGUAGES
-from .load import YamlFile, parse_key
+from .yaml_reader import YamlFile, parse_key
 from .render import format_date
 from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
-from .validate import CampaignContent
+from .campaign import CampaignContent
 
 PX_TO_MM = 25.4 / 96  # the engine lays out in CSS px (1/96 in)
 PX_TO_PT = 72 / 96

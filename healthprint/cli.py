@@ -24,7 +24,7 @@ from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .languages import LANGUAGES
 from .resources import NO_OVERRIDES, read_overrides
-from .validate import CAMPAIGN_FILE, TEMPLATES_FOLDER, load_campaign
+from .campaign import CAMPAIGN_FILE, TEMPLATES_FOLDER, load_campaign
 from .write import Output
 
 

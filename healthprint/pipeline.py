@@ -1,6 +1,6 @@
 """The pipeline end to end: plan the outputs of a build, and turn one of them into PDF bytes.
 
-load → validate (validate.py) → pre-process text (text.py) → render HTML (render.py)
+read YAML (yaml_reader.py) → load and validate the campaign (campaign.py) → pre-process text (text.py) → render HTML (render.py)
 → subset fonts (fonts.py) → lay out (engine.py) and check (check.py) → write the variant (engine.py, finish.py;
 press.py for print) → write the file (write.py).
 """
@@ -25,7 +25,7 @@ from .finish import finish
 from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
 from .render import render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
-from .validate import CampaignContent
+from .campaign import CampaignContent
 
 
 @dataclass(frozen=True)

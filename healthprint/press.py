@@ -58,15 +58,18 @@ def text_cmyk(colour: str) -> str:
     return _css_cmyk(tuple(ink if plate in strongest else 0 for plate, ink in enumerate(inks)))
 
 
-_TEXT_COLOUR = re.compile(r"(?<![\w-])color:\s*(#[0-9A-Fa-f]{6}|var\(--(\w+)\))")
+_TEXT_COLOUR = re.compile(r"(?<![\w-])color:\s*(#[0-9A-Fa-f]{6}|var\(--([\w-]+)\))")
+_COLOUR_VARIABLE = re.compile(r"--([\w-]+):\s*(#[0-9A-Fa-f]{6})")  # the campaign's and the house colours
 
 
 def print_stylesheet(css: str, colours: Colours) -> str:
     """The print variant of `css`: CMYK colours for press, text colours that small type survives, the
     3 mm bleed (`--bleed` lets fills run into it) and the CMYK output intent. Lay it out with the
     profile among the files WeasyPrint may read: `CMYK_PROFILE`."""
+    defined = dict(_COLOUR_VARIABLE.findall(css))
+
     def text_colour(match: re.Match) -> str:
-        value = match.group(1) if match.group(2) is None else getattr(colours, match.group(2))
+        value = match.group(1) if match.group(2) is None else defined[match.group(2)]
         return f"color: {text_cmyk(value)}"
 
     css = _TEXT_COLOUR.sub(text_colour, css)

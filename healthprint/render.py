@@ -15,7 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import FORMATS, Size
-from .load import KeyPath, format_key
+from .yaml_reader import KeyPath, format_key
 from .languages import CJK_LANGUAGES, LANGUAGES, language_css
 from .press import device_cmyk
 from .resources import NO_OVERRIDES, Loader, Overrides, find, packaged_path

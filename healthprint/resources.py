@@ -28,7 +28,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from .errors import Problem, quote
-from .load import read_text
+from .yaml_reader import read_text
 
 try:
     PACKAGED = importlib.resources.files("healthprint.templates")

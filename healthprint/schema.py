@@ -1,6 +1,6 @@
 """Step 2 of the pipeline: the typed models templates see, and the validation that builds them.
 
-Every field carries a docstring in its metadata (`doc`); `validate` walks the dataclass fields, so the
+Every field carries a docstring in its metadata (`doc`); `campaign.py`'s validation walks the dataclass fields, so the
 models are the single description of what a content file may contain.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Iterator, Literal
 
 from .errors import Problem, quote
 from .formats import FORMATS
-from .load import KeyPath, YamlFile
+from .yaml_reader import KeyPath, YamlFile
 
 
 

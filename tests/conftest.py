@@ -10,7 +10,7 @@ import pytest
 from healthprint.cli import main
 from healthprint.pipeline import build_pdf, plan
 from healthprint.render import render_html
-from healthprint.validate import load_campaign
+from healthprint.campaign import load_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "content" / "stem-cell-safety"

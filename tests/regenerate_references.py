@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # references.py and co
 import references  # noqa: E402
 from conftest import CAMPAIGN  # noqa: E402
 from healthprint.pipeline import build_pdf, plan  # noqa: E402
-from healthprint.validate import load_campaign  # noqa: E402
+from healthprint.campaign import load_campaign  # noqa: E402
 
 
 def main() -> None:

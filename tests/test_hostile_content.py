@@ -12,7 +12,7 @@ import pytest
 
 from healthprint.errors import ContentError
 from healthprint.schema import Campaign, Texts
-from healthprint.validate import load_campaign
+from healthprint.campaign import load_campaign
 
 
 def _errors(run_cli, content: Path) -> tuple[int, list[str]]:

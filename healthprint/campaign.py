@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import ContentError, Problem, quote
-from .load import KeyPath, YamlFile, read_yaml
+from .yaml_reader import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
 from .formats import FORMATS
 from .languages import CJK_LANGUAGES, LANGUAGES
