@@ -75,8 +75,9 @@ def _format(name: str, *sizes: Size) -> Format:
     return Format(name, f"{name}.html", f"{name}.css", {size.name: size for size in sizes})
 
 
-# A4 landscape letter fold: the fold-in panel is the narrow one; outside flap | back | cover, inside left to right.
+# Letter folds: the fold-in panel is the narrow one; outside flap | back | cover, inside left to right.
 _A4_LETTER_FOLD = ((97, 100, 100), (100, 100, 97))
+_US_LETTER_FOLD = ((3.625 * INCH, 3.6875 * INCH, 3.6875 * INCH), (3.6875 * INCH, 3.6875 * INCH, 3.625 * INCH))
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     _format(
@@ -99,6 +100,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
         "leaflet",
         Size("a4", 297, 210, pages=2, margin=8, title=22, message=14, heading=14, body=12, small=8,
              neq=36, slogans=4, columns=1, panels=_A4_LETTER_FOLD),
+        # 11 × 8.5 in: panels 6 mm narrower and the page 6 mm taller than A4's.
+        Size("letter", 279.4, 215.9, pages=2, margin=7, title=22, message=14, heading=14, body=12, small=8,
+             neq=36, slogans=4, columns=1, panels=_US_LETTER_FOLD),
     ),
     _format(
         "poster",
@@ -109,5 +113,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
              neq=76, slogans=0, headline_distance=3, body_distance=1.5),
         Size("a3", 297, 420, pages=1, margin=11, title=70, message=24, heading=25.5, body=22, small=10,
              neq=53, slogans=0, headline_distance=2, body_distance=1),
+        # 11 × 17 in ("tabloid"): 18 mm narrower and 12 mm taller than A3, at A3's type sizes.
+        Size("tabloid", 279.4, 431.8, pages=1, margin=10, title=66, message=23, heading=24, body=22, small=10,
+             neq=50, slogans=0, headline_distance=2, body_distance=1),
     ),
 )}

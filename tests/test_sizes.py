@@ -1,5 +1,6 @@
-"""A size is one row of the size table: US Letter handouts and A1 posters were added as rows only
-(no template, stylesheet or code names them), and build from the campaign like the others."""
+"""A size is one row of the size table: US Letter handouts and tri-folds, 11 × 17 in and A1 posters were
+added as rows only (no template, stylesheet or code names them), and build from the campaign like the
+others."""
 
 import io
 import re
@@ -14,7 +15,8 @@ PT_PER_MM = 72 / 25.4
 
 
 @pytest.mark.parametrize(("format_name", "size_name", "width_mm", "height_mm"),
-                         [("handout", "letter", 8.5 * INCH, 11 * INCH), ("poster", "a1", 594, 841)])
+                         [("handout", "letter", 8.5 * INCH, 11 * INCH), ("poster", "a1", 594, 841),
+                          ("leaflet", "letter", 11 * INCH, 8.5 * INCH), ("poster", "tabloid", 11 * INCH, 17 * INCH)])
 def test_a_new_size_row_builds_the_campaign_in_both_orders(campaign, tmp_path, format_name, size_name,
                                                            width_mm, height_mm):
     size = FORMATS[format_name][size_name]
@@ -52,3 +54,12 @@ def test_no_code_template_or_stylesheet_names_a_size_or_a_format():
         code = path.read_text(encoding="utf-8")
         for name in sizes | set(FORMATS):
             assert not re.search(rf"['\"]{name}['\"]", code), (path.name, name)
+
+
+def test_the_us_letter_tri_fold_folds_at_its_panels(campaign, tmp_path):
+    """Panels of 3.625 / 3.6875 / 3.6875 in outside and the mirror inside: the fold marks of the print
+    variant follow the row's panels."""
+    size = FORMATS["leaflet"]["letter"]
+    assert [round(fold / INCH, 4) for fold in size.folds[0]] == [3.625, 7.3125]
+    assert [round(fold / INCH, 4) for fold in size.folds[1]] == [3.6875, 7.375]
+    assert all(round(sum(panels), 6) == round(11 * INCH, 6) for panels in size.panels)
