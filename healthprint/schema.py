@@ -44,7 +44,8 @@ def doc(text: str, items: tuple[int, int] | None = None, pattern: Form | None = 
     """A required field with its documentation and, for text, its longest length in characters (`chars`);
     optionally an allowed list length or a pattern for its text. The limit is part of the documentation."""
     described = f"{text} At most {chars} characters." if chars else text
-    return dataclasses.field(metadata={"doc": described, "items": items, "pattern": pattern, "chars": chars})
+    return dataclasses.field(metadata={"doc": described, "text": text, "items": items, "pattern": pattern,
+                                       "chars": chars})
 
 
 # ---- Language-neutral campaign data: content/<campaign>/campaign.yaml -------------------------------
@@ -81,7 +82,7 @@ class Campaign:
     """What every language of a campaign shares."""
 
     id: str = doc("Short name used in output file names: lower-case letters, digits, hyphens.", pattern=SLUG, chars=64)
-    languages: list[str] = doc("The two languages, each with a <code>.yaml file beside this one.", items=(2, 2),
+    languages: list[str] = doc("The two languages, each with its file `<code>.yaml` beside this one.", items=(2, 2),
                                chars=16)
     published: datetime.date = doc("Publication date (YYYY-MM-DD); also the PDFs' creation date.")
     version: str = doc("Version of this text, e.g. \"1.0\".", chars=20)
@@ -100,7 +101,7 @@ class Incident:
     """The event the campaign answers."""
 
     heading: str = doc("Section heading.", chars=LINE)
-    text: str = doc("What happened, in two or three short sentences (handout, leaflet).", chars=PARAGRAPH)
+    text: str = doc("What happened, in two or three short sentences (handouts).", chars=PARAGRAPH)
     summary: str = doc("The same in one sentence, with what is not yet known (poster).", chars=LINE)
 
 
