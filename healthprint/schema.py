@@ -28,7 +28,9 @@ class Form:
 
 HEX_COLOUR = Form(re.compile(r"#[0-9A-Fa-f]{6}"), "a colour like #C0262D")
 SLUG = Form(re.compile(r"[a-z0-9]+(-[a-z0-9]+)*"), "lower-case letters, digits and single hyphens, like stem-cell-safety")
-PHONE = Form(re.compile(r"[0-9][0-9 -]*"), "digits, like 119")
+# Emergency numbers (119, 999) and the lines beside them: a country code, spaces, hyphens, brackets.
+PHONE = Form(re.compile(r"\+?(\([0-9]+\) ?)?[0-9]([0-9 -]|\([0-9]+\))*[0-9]|[0-9]"),
+             "a phone number: digits, with a leading + and spaces, hyphens or brackets, like 119 or +852 2835 1234")
 
 
 # Dates a campaign may carry; later rules add years to them, which must not overflow.
@@ -66,7 +68,8 @@ class EmergencyNumber:
     """One region's emergency number; its name comes from each language's `urgent.regions`."""
 
     region: str = doc("Region id, also a key of `urgent.regions` in every language file.", pattern=SLUG, chars=64)
-    number: str = doc("The number to call, digits only, e.g. \"119\".", pattern=PHONE, chars=20)
+    number: str = doc("The number to call, e.g. \"119\" or \"+81 3-1234-5678\"; printed on one line.", pattern=PHONE,
+                      chars=20)
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,10 @@ def test_a_line_is_not_cut_after_its_first_word_when_only_its_last_space_overflo
             f'{typeset(message, "en", keep_end=True)}</p>')
     assert _laid_out_lines(html, campaign, tmp_path) == [
         "Before any cell treatment, ask for proof it works and is safe. Don’t bet", "on a “miracle.”"]
+
+
+def test_a_phone_number_is_never_broken_at_its_spaces(campaign, tmp_path):
+    """In a box narrower than the number, the line breaks before it, not inside it (`.digits`)."""
+    lines = _laid_out_lines('<p lang="en" style="width: 30mm">Call <b class="digits">+852 2835 1234</b> now</p>',
+                            campaign, tmp_path)
+    assert "+852 2835 1234" in lines, lines

@@ -153,3 +153,13 @@ def test_escaped_characters_are_in_the_font_subset(scenario, run_cli, tmp_path):
     reader = pypdf.PdfReader(next(tmp_path.glob("*.pdf")))
     fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert all("Healthprint-Noto-Sans-CJK" in name for name in fonts), fonts
+
+
+def test_a_phone_number_with_country_code_and_spaces_prints_on_one_line(scenario, run_cli, tmp_path):
+    """A number such as +852 2835 1234 (a country code, spaces) is accepted and printed whole."""
+    content = scenario({"campaign.yaml": ('number: "120"', 'number: "+852 2835 1234"')})
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster", "--size", "a3",
+                           "--order", "en+zh-Hans")
+    assert (code, err) == (0, "")
+    lines = pdfium.PdfDocument(next(tmp_path.glob("*.pdf")))[0].get_textpage().get_text_range().splitlines()
+    assert any("+852 2835 1234" in line for line in lines), [line for line in lines if "2835" in line]

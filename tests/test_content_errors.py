@@ -73,6 +73,10 @@ CASES = {
         {"campaign.yaml": ('accent: "#C0262D"', 'accent: "red; background: url(x)"')},
         ["{c}/campaign.yaml:8:3: colours.accent: 'red; background: url(x)' is not allowed here; "
          "expected a colour like #C0262D"]),
+    "bad-phone-number": (
+        {"campaign.yaml": ('number: "119"', 'number: "119 or 110"')},
+        ["{c}/campaign.yaml:14:5: emergency[1].number: '119 or 110' is not allowed here; expected a phone number: "
+         "digits, with a leading + and spaces, hyphens or brackets, like 119 or +852 2835 1234"]),
 }
 
 
