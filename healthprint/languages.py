@@ -3,7 +3,7 @@ typesetting, punctuation advice, line heights, glyph forms) asks this table; a c
 is a content error."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                   "October", "November", "December")
@@ -21,24 +21,46 @@ class Language:
     months: tuple[str, ...] = ()  # month names, if `date` uses them
     marks: dict[str, str] | None = None  # the full-width mark for each ASCII one (CJK languages)
     glyph_forms: str = ""  # OpenType language system of the glyph forms it needs from Noto Sans CJK (`locl`)
+    # What the tool writes itself in this language: the labels of the dates line, and the sentence that
+    # says in which languages the material exists (`{languages}`), with how a list of names is joined.
+    words: dict[str, str] = field(default_factory=dict)  # "published", "version", "review"
+    available_in: str = "{languages}"
+    list_separator: str = ", "
+    last_separator: str = " and "
 
     def format_date(self, day: datetime.date) -> str:
         month_name = self.months[day.month - 1] if self.months else ""
         return self.date.format(year=day.year, month=day.month, day=day.day, month_name=month_name)
 
+    def languages_sentence(self, codes: list[str]) -> str:
+        """"This leaflet is in Chinese (Simplified) and English.", in this language."""
+        names = [LANGUAGES[code].names[self.code] for code in codes]
+        listed = names[0] if len(names) == 1 else \
+            self.list_separator.join(names[:-1]) + self.last_separator + names[-1]
+        return self.available_in.format(languages=listed)
+
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
+    # `names[x]`: this language's name as language x writes it (Chinese names the written language: 英文).
     Language("zh-Hans", "Hans", {"zh-Hans": "简体中文", "zh-Hant": "簡體中文", "ja": "中国語（簡体字）",
                                  "en": "Chinese (Simplified)"},
-             cjk=True, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, glyph_forms="ZHS"),
+             cjk=True, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, glyph_forms="ZHS",
+             words={"published": "发布日期", "version": "版本", "review": "下次审核"},
+             available_in="本材料提供{languages}版本。", list_separator="、", last_separator="和"),
     Language("zh-Hant", "Hant", {"zh-Hans": "繁体中文", "zh-Hant": "繁體中文", "ja": "中国語（繁体字）",
                                  "en": "Chinese (Traditional)"},
-             cjk=True, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, glyph_forms="ZHT"),
-    Language("ja", "Jpan", {"zh-Hans": "日语", "zh-Hant": "日語", "ja": "日本語", "en": "Japanese"},
+             cjk=True, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, glyph_forms="ZHT",
+             words={"published": "發布日期", "version": "版本", "review": "下次審核"},
+             available_in="本材料提供{languages}版本。", list_separator="、", last_separator="和"),
+    Language("ja", "Jpan", {"zh-Hans": "日文", "zh-Hant": "日文", "ja": "日本語", "en": "Japanese"},
              cjk=True, date="{year}年{month}月{day}日",
-             marks={**CHINESE_MARKS, ",": "、"}, glyph_forms="JAN"),
-    Language("en", "Latn", {"zh-Hans": "英语", "zh-Hant": "英語", "ja": "英語", "en": "English"},
-             cjk=False, date="{day} {month_name} {year}", months=ENGLISH_MONTHS),
+             marks={**CHINESE_MARKS, ",": "、"}, glyph_forms="JAN",
+             words={"published": "発行日", "version": "版", "review": "次回見直し"},
+             available_in="この資料は{languages}で提供しています。", list_separator="、", last_separator="と"),
+    Language("en", "Latn", {"zh-Hans": "英文", "zh-Hant": "英文", "ja": "英語", "en": "English"},
+             cjk=False, date="{day} {month_name} {year}", months=ENGLISH_MONTHS,
+             words={"published": "Published", "version": "Version", "review": "Next review"},
+             available_in="This leaflet is in {languages}."),
 )}
 CJK_LANGUAGES = frozenset(code for code, language in LANGUAGES.items() if language.cjk)
 

@@ -84,6 +84,8 @@ class Meta:
     published: Pair
     review_by: Pair
     emergency: list["Call"]
+    words: dict[str, dict[str, str]]  # by language: what the tool writes itself (languages table)
+    languages_sentence: dict[str, str]  # by language: in which languages the material exists
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         published=Pair(tuple((lang, format_date(campaign.published, lang)) for lang in langs)),
         review_by=Pair(tuple((lang, format_date(campaign.review_by, lang)) for lang in langs)),
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
+        words={lang: LANGUAGES[lang].words for lang in langs},
+        languages_sentence={lang: LANGUAGES[lang].languages_sentence(campaign.languages) for lang in langs},
     )
     template = environment(templates).get_template(FORMATS[format_name].template)
     return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,

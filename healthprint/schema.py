@@ -157,11 +157,9 @@ class Sources:
 
 @dataclass(frozen=True)
 class Labels:
-    published: str = doc("Label before the publication date.", chars=LINE)
-    version: str = doc("Label before the version.", chars=LINE)
-    review: str = doc("Label before the review date.", chars=LINE)
+    """(The words around the dates and the sentence naming the languages come from the languages table.)"""
+
     issuer: str = doc("Who issues the leaflet.", chars=LINE)
-    languages: str = doc("Which languages the material exists in.", chars=LINE)
 
 
 @dataclass(frozen=True)
@@ -181,7 +179,7 @@ class Texts:
     urgent: Urgent = doc("When and whom to call.")
     sources: Sources = doc("Reference and credit.")
     disclaimer: str = doc("Not medical advice; see a doctor.", chars=PARAGRAPH)
-    labels: Labels = doc("Small labels in the footer.")
+    labels: Labels = doc("The issuer, in the footer.")
 
 
 # ---- Validation -----------------------------------------------------------------------------------------

@@ -33,3 +33,29 @@ def test_line_heights_come_from_the_table_for_every_language():
     for code, language in LANGUAGES.items():
         assert f":lang({code})" in (cjk_rule if language.cjk else latin_rule), code
     assert "--cjk-leading" in cjk_rule and "--latin-leading" in latin_rule
+
+
+def test_the_sentence_naming_the_languages_is_written_by_the_table():
+    """Not a hand-edited label: the names and the way a list is joined come from each row."""
+    assert LANGUAGES["en"].languages_sentence(["zh-Hans", "en"]) == "This leaflet is in Chinese (Simplified) and English."
+    assert LANGUAGES["zh-Hans"].languages_sentence(["zh-Hans", "en"]) == "本材料提供简体中文和英文版本。"
+    assert LANGUAGES["zh-Hant"].languages_sentence(["zh-Hant", "ja", "en"]) == "本材料提供繁體中文、日文和英文版本。"
+    assert LANGUAGES["ja"].languages_sentence(["ja"]) == "この資料は日本語で提供しています。"
+
+
+def test_every_language_has_the_words_of_the_dates_line():
+    for code, language in LANGUAGES.items():
+        assert set(language.words) == {"published", "version", "review"}, code
+
+
+def test_the_built_small_print_says_which_languages_exist(built, campaign):
+    """Every output, in each of its languages, prints the table's sentence for the campaign's languages."""
+    import re
+
+    import pypdfium2 as pdfium
+
+    for label, (job, pdf) in built.items():
+        text = re.sub(r"\s+", "", "".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(pdf)))
+        for lang in job.langs:
+            sentence = LANGUAGES[lang].languages_sentence(campaign.campaign.languages)
+            assert re.sub(r"\s+", "", sentence) in text, (label, lang)
