@@ -20,6 +20,7 @@ class Language:
     date: str             # a date, from {year} {month} {day} {month_name}
     months: tuple[str, ...] = ()  # month names, if `date` uses them
     marks: dict[str, str] | None = None  # the full-width mark for each ASCII one (CJK languages)
+    quotes: str = "“”"    # opening and closing quotation marks (Traditional Chinese and Japanese: 「」)
     glyph_forms: str = ""  # OpenType language system of the glyph forms it needs from Noto Sans CJK (`locl`)
     # What the tool writes itself in this language: the labels of the dates line, and the sentence that
     # says in which languages the material exists (`{languages}`), with how a list of names is joined.
@@ -49,12 +50,12 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
              available_in="本材料提供{languages}版本。", list_separator="、", last_separator="和"),
     Language("zh-Hant", "Hant", {"zh-Hans": "繁体中文", "zh-Hant": "繁體中文", "ja": "中国語（繁体字）",
                                  "en": "Chinese (Traditional)"},
-             cjk=True, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, glyph_forms="ZHT",
+             cjk=True, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, quotes="「」", glyph_forms="ZHT",
              words={"published": "發布日期", "version": "版本", "review": "下次審核"},
              available_in="本材料提供{languages}版本。", list_separator="、", last_separator="和"),
     Language("ja", "Jpan", {"zh-Hans": "日文", "zh-Hant": "日文", "ja": "日本語", "en": "Japanese"},
              cjk=True, date="{year}年{month}月{day}日",
-             marks={**CHINESE_MARKS, ",": "、"}, glyph_forms="JAN",
+             marks={**CHINESE_MARKS, ",": "、"}, quotes="「」", glyph_forms="JAN",
              words={"published": "発行日", "version": "版", "review": "次回見直し"},
              available_in="この資料は{languages}で提供しています。", list_separator="、", last_separator="と"),
     Language("en", "Latn", {"zh-Hans": "英文", "zh-Hant": "英文", "ja": "英語", "en": "English"},

@@ -217,11 +217,16 @@ def typeset(text: str, lang: str, keep_end: bool = False) -> Markup:
 
 
 def punctuation_slips(text: str, lang: str) -> list[str]:
-    """Messages for ASCII punctuation next to Han or kana in a CJK language's text, with the mark that
-    language uses instead, e.g. `ASCII ',' next to CJK text; use '，'` (Japanese: `'、'`)."""
-    marks = LANGUAGES[lang].marks
-    return [f"ASCII '{m.group()}' next to CJK text; use '{marks[m.group()]}'"
-            for m in _ASCII_PUNCT_BY_HAN.finditer(text)]
+    """Messages for punctuation a CJK language does not use, with the mark it uses instead: ASCII marks
+    next to Han or kana (`ASCII ',' next to CJK text; use '，'`, Japanese `'、'`), and curly quotes where
+    the language quotes with corner brackets (Traditional Chinese, Japanese: `「」`)."""
+    language = LANGUAGES[lang]
+    slips = [f"ASCII '{m.group()}' next to CJK text; use '{language.marks[m.group()]}'"
+             for m in _ASCII_PUNCT_BY_HAN.finditer(text)]
+    opening, closing = language.quotes
+    if opening != "“" and re.search("[“”]", text):
+        slips.append(f"quotation marks '“”' in {language.names['en']} text; use '{opening}{closing}'")
+    return slips
 
 
 def untranslated(text: str) -> bool:

@@ -59,3 +59,13 @@ def test_the_built_small_print_says_which_languages_exist(built, campaign):
         for lang in job.langs:
             sentence = LANGUAGES[lang].languages_sentence(campaign.campaign.languages)
             assert re.sub(r"\s+", "", sentence) in text, (label, lang)
+
+
+def test_traditional_chinese_and_japanese_quote_with_corner_brackets():
+    """Each row knows its quotation marks: “” in Simplified Chinese text is right, in Traditional
+    Chinese or Japanese text it is a slip, with the marks to use."""
+    assert punctuation_slips("别赌“奇迹”", "zh-Hans") == []
+    assert punctuation_slips("別賭「奇蹟」", "zh-Hant") == []
+    assert punctuation_slips("別賭“奇蹟”", "zh-Hant") == [
+        "quotation marks '“”' in Chinese (Traditional) text; use '「」'"]
+    assert punctuation_slips("“奇跡”に賭けない", "ja") == ["quotation marks '“”' in Japanese text; use '「」'"]
