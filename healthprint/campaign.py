@@ -1,8 +1,6 @@
 """Step 2 of the pipeline: turn a campaign folder into typed models, or collect every problem in it."""
 
-import datetime
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator

@@ -15,7 +15,6 @@ from .errors import LayoutError, Problem
 from .formats import Size
 from .languages import LANGUAGES
 from .yaml_reader import YamlFile, parse_key
-from .render import format_date
 from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
 from .campaign import CampaignContent
 
@@ -441,8 +440,8 @@ def required_content(content: CampaignContent, langs: tuple[str, ...]) -> dict[s
     campaign, texts = content.campaign, content.texts
     required = {}
     for lang in langs:
-        required[f"publication date ({lang})"] = format_date(campaign.published, lang)
-        required[f"review date ({lang})"] = format_date(campaign.review_by, lang)
+        required[f"publication date ({lang})"] = LANGUAGES[lang].format_date(campaign.published)
+        required[f"review date ({lang})"] = LANGUAGES[lang].format_date(campaign.review_by)
         required[f"disclaimer ({lang})"] = tidy(texts[lang].disclaimer, lang)
     required["version"] = campaign.version
     required["source"] = campaign.reference

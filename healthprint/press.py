@@ -12,7 +12,6 @@
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pikepdf
 

@@ -6,7 +6,6 @@ names a missing value fails the build instead of printing an empty string.
 """
 
 import dataclasses
-import datetime
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Iterator
@@ -18,7 +17,7 @@ from .formats import FORMATS, Size
 from .yaml_reader import KeyPath, format_key
 from .languages import CJK_LANGUAGES, LANGUAGES, language_css
 from .press import device_cmyk
-from .resources import NO_OVERRIDES, Loader, Overrides, find, packaged_path
+from .resources import NO_OVERRIDES, Loader, Overrides, find
 from .schema import Campaign, Colours, Texts
 from .text import map_texts, tidy, typeset
 
@@ -68,10 +67,6 @@ def pair_up(models: list[Any], langs: tuple[str, ...], key: KeyPath = ()) -> Any
                                                              key + (f.name,))
                                              for f in dataclasses.fields(first)})
     return first
-
-
-def format_date(day: datetime.date, lang: str) -> str:
-    return LANGUAGES[lang].format_date(day)
 
 
 @dataclass(frozen=True)
@@ -131,8 +126,8 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         reference=campaign.reference,
         version=campaign.version,
         published_iso=f"{campaign.published.isoformat()}T00:00:00Z",
-        published=Pair(tuple((lang, format_date(campaign.published, lang)) for lang in langs)),
-        review_by=Pair(tuple((lang, format_date(campaign.review_by, lang)) for lang in langs)),
+        published=Pair(tuple((lang, LANGUAGES[lang].format_date(campaign.published)) for lang in langs)),
+        review_by=Pair(tuple((lang, LANGUAGES[lang].format_date(campaign.review_by)) for lang in langs)),
         emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
         words={lang: LANGUAGES[lang].words for lang in langs},
         languages_sentence={lang: LANGUAGES[lang].languages_sentence(campaign.languages) for lang in langs},

@@ -7,7 +7,6 @@ models are the single description of what a content file may contain.
 import dataclasses
 import datetime
 import re
-import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Iterator, Literal
