@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from .campaign import CampaignContent, load_campaign
 from .formats import FORMATS
 from .render import render_html
-from .schema import Campaign, Texts
+from .schema import Campaign, Texts, optional, required_kind
 
 EXAMPLE_CHARS = 60  # of an example value, enough to show the kind of text
 
@@ -28,7 +28,7 @@ def _fields(kind: Any, path: str = "") -> Iterator[tuple[str, dataclasses.Field,
         name = f"{path}.{field.name}" if path else field.name
         hint = typing.get_type_hints(kind)[field.name]
         yield name, field, hint
-        inner, suffix = hint, ""
+        inner, suffix = required_kind(hint), ""
         if typing.get_origin(hint) is list:
             inner, suffix = typing.get_args(hint)[0], "[n]"
         if dataclasses.is_dataclass(inner):
@@ -36,6 +36,7 @@ def _fields(kind: Any, path: str = "") -> Iterator[tuple[str, dataclasses.Field,
 
 
 def _type(hint: Any) -> str:
+    hint = required_kind(hint)
     origin = typing.get_origin(hint)
     if origin is list:
         return f"list of {_type(typing.get_args(hint)[0])}"
@@ -48,10 +49,11 @@ def _type(hint: Any) -> str:
     return {"str": "text", "date": "date (YYYY-MM-DD)"}.get(getattr(hint, "__name__", ""), str(hint))
 
 
-def _limits(field: dataclasses.Field) -> str:
+def _limits(field: dataclasses.Field, hint: Any) -> str:
     items = field.metadata.get("items")
-    parts = [f"{items[0]}–{items[1]} items" if items and items[0] != items[1] else f"exactly {items[0]} items"] \
-        if items else []
+    parts = ["optional"] if optional(hint) else []
+    if items:
+        parts.append(f"{items[0]}–{items[1]} items" if items[0] != items[1] else f"exactly {items[0]} items")
     if field.metadata.get("pattern"):
         parts.append(field.metadata["pattern"].described)
     if field.metadata.get("chars"):
@@ -125,10 +127,26 @@ def reference(content: CampaignContent) -> str:
             formats = ", ".join(sorted(printed.get(path, set()) | group)) if by_format \
                 else "(all: build settings and shared facts)"
             example = _example(data, path).replace("|", "\\|")
-            lines.append(f"| `{path}` | {field.metadata['text']} | {_type(hint)} | {_limits(field)} | "
+            lines.append(f"| `{path}` | {field.metadata['text']} | {_type(hint)} | {_limits(field, hint)} | "
                          f"{example} | {formats or '—'} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _formats_table())
+
+
+def _formats_table() -> list[str]:
+    """What each format needs and holds (the format records and size rows), as a table."""
+    lines = ["## What each format needs and holds", "",
+             "A campaign whose content a format in its `outputs` can't hold is refused with a message naming the "
+             "format, never printed with a part left out.", "",
+             "| format | sizes | needs | holds | slogans printed | languages per order |", "|---|---|---|---|---|---|"]
+    for name, record in FORMATS.items():
+        needs = "; ".join(f"`{section}` ({why})" for section, why in record.needs.items())
+        holds = "; ".join(f"`{key}`: {h.described} ({h.why})" for key, h in record.holds.items())
+        slogans = ", ".join(f"{size.name} {size.slogans}" for size in record.sizes.values())
+        languages = ", ".join(sorted({f"{size.languages}" for size in record.sizes.values()}))
+        lines.append(f"| {name} | {', '.join(record)} | {needs or '—'} | {holds or '—'} | {slogans} | "
+                     f"1–{languages} |")
+    return lines + [""]
 
 
 if __name__ == "__main__":

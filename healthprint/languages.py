@@ -28,13 +28,17 @@ class Language:
     available_in: str = "{languages}"
     list_separator: str = ", "
     last_separator: str = " and "
+    regions: dict[str, str] = field(default_factory=dict)  # names of emergency regions, by region id
+
+    def region_name(self, region: str) -> str | None:
+        return self.regions.get(region)
 
     def format_date(self, day: datetime.date) -> str:
         month_name = self.months[day.month - 1] if self.months else ""
         return self.date.format(year=day.year, month=day.month, day=day.day, month_name=month_name)
 
     def languages_sentence(self, codes: list[str]) -> str:
-        """"This leaflet is in Chinese (Simplified) and English.", in this language."""
+        """"Available in Chinese (Simplified) and English.", in this language."""
         names = [LANGUAGES[code].names[self.code] for code in codes]
         listed = names[0] if len(names) == 1 else \
             self.list_separator.join(names[:-1]) + self.last_separator + names[-1]
@@ -61,7 +65,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("en", "Latn", {"zh-Hans": "英文", "zh-Hant": "英文", "ja": "英語", "en": "English"},
              cjk=False, date="{day} {month_name} {year}", months=ENGLISH_MONTHS,
              words={"published": "Published", "version": "Version", "review": "Next review"},
-             available_in="This leaflet is in {languages}."),
+             available_in="Available in {languages}."),
 )}
 CJK_LANGUAGES = frozenset(code for code, language in LANGUAGES.items() if language.cjk)
 

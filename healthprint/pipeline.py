@@ -9,14 +9,13 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
-from itertools import permutations
 from pathlib import Path
 
 import jinja2
 
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
-from .formats import FORMATS, Size
+from .formats import Size
 from .check import check_fit, check_langs, check_pages, preflight, required_content
 from .draft import mark_draft
 from .engine import Layout, lay_out, write_pdf
@@ -25,7 +24,7 @@ from .finish import finish
 from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
 from .render import render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
-from .campaign import CampaignContent
+from .campaign import CampaignContent, output_orders, output_sizes
 
 
 @dataclass(frozen=True)
@@ -98,17 +97,14 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
     user's) replace packaged templates, and a campaign's own replace both."""
     jobs = []
     for content in contents:
-        for output in content.campaign.outputs:
-            if formats and output.format not in formats:
+        for _, output, size in output_sizes(content.campaign):
+            if (formats and output.format not in formats) or (sizes and size.name not in sizes):
                 continue
-            for size_name in output.sizes:
-                if sizes and size_name not in sizes:
+            for langs in output_orders(content.campaign, output):
+                if orders and "+".join(langs) not in orders:
                     continue
-                for langs in permutations(content.campaign.languages):
-                    if orders and "+".join(langs) not in orders:
-                        continue
-                    jobs.append(Job(content, output.format, FORMATS[output.format][size_name], langs,
-                                    variant, crop_marks, content.templates.over(templates)))
+                jobs.append(Job(content, output.format, size, langs, variant, crop_marks,
+                                content.templates.over(templates)))
     return jobs
 
 

@@ -11,13 +11,15 @@ from functools import cache
 from typing import Any, Iterator
 
 import jinja2
+from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import FORMATS, Size
 from .yaml_reader import KeyPath, format_key
 from .languages import CJK_LANGUAGES, LANGUAGES, language_css
 from .press import device_cmyk
-from .resources import NO_OVERRIDES, Loader, Overrides, find
+from .resources import NO_OVERRIDES, Loader, Overrides, find, icon_svg
+from .campaign import region_name
 from .schema import Campaign, Colours, Texts
 from .text import map_texts, tidy, typeset
 
@@ -47,15 +49,14 @@ class Pair:
     def primary_lang(self) -> str:
         return self.texts[0][0]
 
-    @property
-    def secondary(self) -> str:
-        return self.texts[1][1]
 
 
 def pair_up(models: list[Any], langs: tuple[str, ...], key: KeyPath = ()) -> Any:
     """Zip same-shaped model trees (one per language) into one tree whose texts are Pairs that know
     their key path."""
     first = models[0]
+    if first is None:  # a section the campaign leaves out (in every language: the files have the same keys)
+        return None
     if isinstance(first, str):
         return Pair(tuple(zip(langs, models)), format_key(key))
     if isinstance(first, list):
@@ -89,6 +90,13 @@ class Call:
     number: str
 
 
+def icon(name: str, colour: str) -> Markup:
+    """The packaged icon `name` as inline SVG drawn in `colour`. Decorative: each illustrates the text
+    beside it (aria-hidden; an artifact in tagged PDF, no figure to announce)."""
+    svg = icon_svg(name).replace("currentColor", colour)
+    return Markup(svg.replace("<svg ", '<svg width="100%" height="100%" aria-hidden="true" ', 1))
+
+
 @cache
 def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
     """Jinja for the packaged templates and `overrides`. Sandboxed: a campaign's own template can use the
@@ -102,6 +110,7 @@ def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["zip"] = zip
+    env.globals["icon"] = icon
     env.filters["typeset"] = typeset
     env.tests["cjk"] = lambda lang: lang in CJK_LANGUAGES
     return env
@@ -128,13 +137,14 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         published_iso=f"{campaign.published.isoformat()}T00:00:00Z",
         published=Pair(tuple((lang, LANGUAGES[lang].format_date(campaign.published)) for lang in langs)),
         review_by=Pair(tuple((lang, LANGUAGES[lang].format_date(campaign.review_by)) for lang in langs)),
-        emergency=[Call(t.urgent.regions[call.region], call.number) for call in campaign.emergency],
+        emergency=[Call(Pair(tuple((lang, tidy(region_name(texts[lang], lang, call.region), lang)) for lang in langs),
+                             f"urgent.regions.{call.region}"), call.number) for call in campaign.emergency],
         words={lang: LANGUAGES[lang].words for lang in langs},
         languages_sentence={lang: LANGUAGES[lang].languages_sentence(campaign.languages) for lang in langs},
     )
     template = environment(templates).get_template(FORMATS[format_name].template)
-    return template.render(t=t, meta=meta, size=size, langs=langs, icon_colour=icon_colour,
-                           help_colour=help_colour, paper_colour=paper_colour)
+    return template.render(t=t, meta=meta, size=size, langs=langs, main_pictogram=campaign.pictogram,
+                           icon_colour=icon_colour, help_colour=help_colour, paper_colour=paper_colour)
 
 
 def stylesheet(format_name: str, size: Size, colours: Colours, templates: Overrides = NO_OVERRIDES) -> str:

@@ -7,7 +7,7 @@ importlib.resources in a checkout and in an installed copy alike.
 A templates folder overrides them file by file, like MkDocs' `custom_dir`: a campaign's own
 `<campaign>/templates/` first, then the folder given with `--templates`, then the package. A file there
 replaces the packaged file of the same relative name (`base.html`, `css/poster.css`,
-`partials/icons.html`) or adds one that an overriding template includes. Only templates (`.html`) and
+`partials/bilingual.html`) or adds one that an overriding template includes. Only templates (`.html`) and
 stylesheets (`.css`) are read from such a folder; the colour profile and the fonts come from the
 package alone. Override files are read once, with the checks of content files (regular files inside
 the folder, links only within it, at most 250 kB of UTF-8), and kept in memory: the up-to-date
@@ -21,6 +21,7 @@ import os
 import traceback
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -108,6 +109,22 @@ def packaged_path(name: str) -> Path:
     """A packaged file as a file on disk, for WeasyPrint, which reads the colour profile from its URL:
     an installed package is a folder, so this is the file itself (from a zip, a copy kept until exit)."""
     return _extracted.enter_context(importlib.resources.as_file(_packaged(name)))
+
+
+ICONS = "icons"  # the packaged icon set: icons/<name>.svg, drawn in `currentColor`
+
+
+@cache
+def icon_names() -> tuple[str, ...]:
+    """The names of the packaged icons, sorted."""
+    return tuple(sorted(child.name.removesuffix(".svg") for child in _packaged(ICONS).iterdir()
+                        if child.name.endswith(".svg")))
+
+
+@cache
+def icon_svg(name: str) -> str:
+    """The SVG of the packaged icon `name` (a name from `icon_names()`)."""
+    return _packaged(f"{ICONS}/{name}.svg").read_text(encoding="utf-8")
 
 
 def _walk(resource: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:

@@ -7,6 +7,7 @@ models are the single description of what a content file may contain.
 import dataclasses
 import datetime
 import re
+import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Iterator, Literal
@@ -30,6 +31,9 @@ SLUG = Form(re.compile(r"[a-z0-9]+(-[a-z0-9]+)*"), "lower-case letters, digits a
 # Emergency numbers (119, 999) and the lines beside them: a country code, spaces, hyphens, brackets.
 PHONE = Form(re.compile(r"\+?(\([0-9]+\) ?)?[0-9]([0-9 -]|\([0-9]+\))*[0-9]|[0-9]"),
              "a phone number: digits, with a leading + and spaces, hyphens or brackets, like 119 or +852 2835 1234")
+# Languages in the order they are set, the first leading: `zh-Hant+en`.
+ORDER = Form(re.compile(r"[A-Za-z]+(-[A-Za-z]+)*(\+[A-Za-z]+(-[A-Za-z]+)*){0,2}"),
+             "language codes joined by +, like zh-Hant+en")
 
 
 # Dates a campaign may carry; later rules add years to them, which must not overflow.
@@ -42,8 +46,9 @@ PARAGRAPH = 2000  # a few sentences
 
 def doc(text: str, items: tuple[int, int] | None = None, pattern: Form | None = None,
         chars: int | None = None) -> Any:
-    """A required field with its documentation and, for text, its longest length in characters (`chars`);
-    optionally an allowed list length or a pattern for its text. The limit is part of the documentation."""
+    """A field with its documentation and, for text, its longest length in characters (`chars`);
+    optionally an allowed list length or a pattern for its text. The limit is part of the documentation.
+    A field typed `X | None` may be left out (it is then None); any other is required."""
     described = f"{text} At most {chars} characters." if chars else text
     return dataclasses.field(metadata={"doc": described, "text": text, "items": items, "pattern": pattern,
                                        "chars": chars})
@@ -77,6 +82,9 @@ class OutputSpec:
 
     format: Literal[tuple(FORMATS)] = doc("Which layout.")
     sizes: list[str] = doc("Paper sizes, from the format's size table.", items=(1, 5), chars=16)
+    orders: list[str] | None = doc("Language orders of this format, replacing the campaign's `orders` (a poster "
+                                   "holds two languages: a three-language campaign lists pairs here).",
+                                   items=(1, 12), pattern=ORDER, chars=40)
 
 
 @dataclass(frozen=True)
@@ -84,12 +92,17 @@ class Campaign:
     """What every language of a campaign shares."""
 
     id: str = doc("Short name used in output file names: lower-case letters, digits, hyphens.", pattern=SLUG, chars=64)
-    languages: list[str] = doc("The two languages, each with its file `<code>.yaml` beside this one.", items=(2, 2),
-                               chars=16)
+    languages: list[str] = doc("One to three languages, each with its file `<code>.yaml` beside this one.",
+                               items=(1, 3), chars=16)
+    orders: list[str] | None = doc("Which language orders to build, the first language leading (largest, first). "
+                                   "Left out: each language leads once, the others follow in the listed order.",
+                                   items=(1, 12), pattern=ORDER, chars=40)
     published: datetime.date = doc("Publication date (YYYY-MM-DD); also the PDFs' creation date.")
     version: str = doc("Version of this text, e.g. \"1.0\".", chars=20)
     review_by: datetime.date = doc("Date by which the text is reviewed again (at most 3 years on).")
     colours: Colours = doc("Colours.")
+    pictogram: str | None = doc("The icon drawn large beside the main message (cover, masthead, poster), by name "
+                                "from the icon set (docs/images/icons.png). Left out: none.", pattern=SLUG, chars=40)
     emergency: list[EmergencyNumber] = doc("Emergency numbers, in the order they are printed.", items=(1, 4))
     reference: str = doc("The scientific reference, as cited (language-neutral).", chars=PARAGRAPH)
     outputs: list[OutputSpec] = doc("What to build by default.", items=(1, 10))
@@ -109,43 +122,51 @@ class Incident:
 
 @dataclass(frozen=True)
 class Point:
-    """A core point drawn as `left ≠ right`, with an explanation."""
+    """A core point: an inequality `left ≠ right` (the campaign's ≠ motif) or a plain `statement`,
+    with an explanation."""
 
-    left: str = doc("Term before the ≠ sign.", chars=LINE)
-    right: str = doc("Term after the ≠ sign.", chars=LINE)
+    left: str | None = doc("Term before the ≠ sign (with `right`; instead of `statement`).", chars=LINE)
+    right: str | None = doc("Term after the ≠ sign.", chars=LINE)
+    statement: str | None = doc("The point as a plain statement, when it is not an inequality.", chars=LINE)
     text: str = doc("One to three plain sentences.", chars=PARAGRAPH)
 
 
 @dataclass(frozen=True)
 class Points:
-    heading: str = doc("Heading over the three points.", chars=LINE)
-    items: list[Point] = doc("Exactly three points; on the leaflet point N shares a panel with cause N.", items=(3, 3))
+    heading: str = doc("Heading over the core points.", chars=LINE)
+    items: list[Point] = doc("The core points, one to six (each format says how many it holds; the tri-fold's "
+                             "inside has one per panel).", items=(1, 6))
 
 
 @dataclass(frozen=True)
-class Cause:
-    title: str = doc("Short name of the possible cause.", chars=LINE)
+class Fact:
+    title: str = doc("Short title.", chars=LINE)
     text: str = doc("One or two sentences.", chars=PARAGRAPH)
+    icon: str | None = doc("Icon beside it, by name from the icon set (docs/images/icons.png); the same in every "
+                           "language. Left out: none.", pattern=SLUG, chars=40)
 
 
 @dataclass(frozen=True)
-class Causes:
-    heading: str = doc("Heading over the possible causes.", chars=LINE)
-    items: list[Cause] = doc("The three suspected causes, in the order of the icons: allergy, clot, drip.", items=(3, 3))
+class Facts:
+    heading: str = doc("Heading over the facts, e.g. 'Why it can go wrong' or 'When to wash your hands'.",
+                       chars=LINE)
+    items: list[Fact] = doc("Facts with a title and an icon each: causes, risks, moments to act; the tri-fold "
+                            "prints fact N beside point N.", items=(1, 6))
 
 
 @dataclass(frozen=True)
 class Checklist:
     heading: str = doc("Heading, e.g. 'Before any cell treatment, ask'.", chars=LINE)
-    items: list[str] = doc("More questions to ask, 3 to 7, after `key_question`; the leaflet prints question N "
-                           "beside point N.", items=(3, 7), chars=LINE)
+    items: list[str] = doc("Questions or steps, after `key_question` if there is one; the tri-fold prints item N "
+                           "beside point N as well.", items=(1, 8), chars=LINE)
 
 
 @dataclass(frozen=True)
 class Urgent:
     heading: str = doc("Heading of the urgent-help box.", chars=LINE)
     text: str = doc("When to call for help.", chars=PARAGRAPH)
-    regions: dict[str, str] = doc("Name of each region in campaign.yaml `emergency`, by region id.", chars=LINE)
+    regions: dict[str, str] | None = doc("Name of each region in campaign.yaml `emergency`, by region id; needed only "
+                                         "for a region the languages table does not name.", chars=LINE)
 
 
 @dataclass(frozen=True)
@@ -163,18 +184,19 @@ class Labels:
 
 @dataclass(frozen=True)
 class Texts:
-    """Everything one language says; every language file has exactly these keys."""
+    """Everything one language says; every language file has the same keys."""
 
     title: str = doc("Headline for cover and poster.", chars=LINE)
     main_message: str = doc("The one main message, one sentence.", chars=LINE)
-    incident: Incident = doc("What happened.")
-    points: Points = doc("The three core points.")
-    causes: Causes = doc("The three suspected causes.")
-    key_question: str = doc("The one question that decides, with what the answer means ('If not, don't go "
-                            "ahead'): large on the poster, first in every checklist.", chars=LINE)
-    checklist: Checklist = doc("Questions to ask before any cell treatment.")
-    slogans: list[str] = doc("Warning slogans, 4 to 6: the first leads (handout, leaflet cover); the leaflet "
-                                 "prints the next three inside.", items=(4, 6), chars=LINE)
+    incident: Incident | None = doc("What happened, if the campaign answers an event.")
+    points: Points = doc("The core points.")
+    facts: Facts | None = doc("Facts with icons: causes, risks, moments to act.")
+    key_question: str | None = doc("The one question that decides, with what the answer means ('If not, don't go "
+                                   "ahead'): large on the poster, first in every checklist.", chars=LINE)
+    checklist: Checklist | None = doc("Questions to ask or steps to take.")
+    slogans: list[str] | None = doc("Slogans: the first leads (handout, tri-fold cover); the tri-fold prints three "
+                                    "more inside. Every slogan must be printed by some output.",
+                                    items=(1, 6), chars=LINE)
     urgent: Urgent = doc("When and whom to call.")
     sources: Sources = doc("Reference and credit.")
     disclaimer: str = doc("Not medical advice; see a doctor.", chars=PARAGRAPH)
@@ -182,6 +204,16 @@ class Texts:
 
 
 # ---- Validation -----------------------------------------------------------------------------------------
+
+
+def optional(hint: Any) -> bool:
+    """Whether a field of this type may be left out: `X | None`."""
+    return isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
+
+
+def required_kind(hint: Any) -> Any:
+    """`X` of `X | None`; any other type as it is."""
+    return next(arg for arg in typing.get_args(hint) if arg is not type(None)) if optional(hint) else hint
 
 
 def _type_name(value: Any) -> str:
@@ -213,6 +245,7 @@ class Validator:
 
     def build(self, kind: Any, value: Any, key: KeyPath = (), meta: dict | None = None) -> Any:
         meta = meta or {}
+        kind = required_kind(kind)
         origin = typing.get_origin(kind)
         if dataclasses.is_dataclass(kind):
             return self._model(kind, value, key)
@@ -236,7 +269,7 @@ class Validator:
         for field in dataclasses.fields(kind):
             child = key + (field.name,)
             if field.name not in value:
-                if child not in self.skip_missing:
+                if child not in self.skip_missing and not optional(hints[field.name]):
                     self.fail(child, "missing key")
                 values[field.name] = None
                 continue
@@ -300,6 +333,7 @@ class Validator:
 def is_field(kind: Any, key: KeyPath) -> bool:
     """Whether `key` names a place the model `kind` defines (list items and mapping keys included)."""
     for part in key:
+        kind = required_kind(kind)
         origin = typing.get_origin(kind)
         if dataclasses.is_dataclass(kind) and isinstance(part, str):
             hints = typing.get_type_hints(kind)

@@ -66,9 +66,9 @@ def test_overflowing_panel_fails_and_keeps_the_last_good_pdf(scenario, run_cli, 
                            "--format", "leaflet", "--order", "zh-Hans+en")
     assert code == 2
     assert re.fullmatch(r"\[1/1\] stem-cell-safety leaflet-a4 zh-Hans\+en\s+FAILED \(see below\)\n", out)
-    assert err == (f"{content}/campaign/en.yaml:36:7: checklist.items[5]: leaflet-a4 zh-Hans+en, flap panel: "
+    assert err == (f"{content}/campaign/en.yaml:39:7: checklist.items[5]: leaflet-a4 zh-Hans+en, flap panel: "
                    "5 mm over (1 line) — cut about 20 characters (the longest text in this panel: "
-                   f"{content}/campaign/en.yaml:35:7 checklist.items[4])\nAborted with 1 layout error.\n")
+                   f"{content}/campaign/en.yaml:38:7 checklist.items[4])\nAborted with 1 layout error.\n")
     assert target.read_bytes() == b"last good build"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 

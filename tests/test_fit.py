@@ -27,7 +27,7 @@ def test_text_hidden_under_the_leaflet_slogan_band_fails(scenario, run_cli, tmp_
                              "--order", "en+zh-Hans")
     c = content / "campaign"
     assert code == 2
-    assert err == (f"{c}/en.yaml:33:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 13 mm over "
+    assert err == (f"{c}/en.yaml:36:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 13 mm over "
                    "(4 lines, hidden under the slogans) — cut about 60 characters (the longest text in this panel: "
                    f"{c}/en.yaml:15:7 points.items[2].text)\n"
                    "Aborted with 1 layout error.\n")
@@ -55,8 +55,8 @@ def test_text_the_layout_drops_is_named_not_only_missed(scenario, run_cli, tmp_p
                            "--order", "en+zh-Hans")
     c = content / "campaign"
     assert code == 2
-    assert err == (f"{c}/en.yaml:52:1: labels: handout-a4 en+zh-Hans, page 2: left out by the layout (not printed) "
-                   f"— cut about 95 characters (the longest text on this page: {c}/en.yaml:51:1 disclaimer)\n"
+    assert err == (f"{c}/en.yaml:55:1: labels: handout-a4 en+zh-Hans, page 2: left out by the layout (not printed) "
+                   f"— cut about 95 characters (the longest text on this page: {c}/en.yaml:54:1 disclaimer)\n"
                    "Aborted with 1 layout error.\n")
 
 
@@ -77,7 +77,7 @@ def test_draft_writes_the_over_full_pdf_marked_and_outlined(scenario, run_cli, t
     draft = out_dir / "stem-cell-safety_leaflet-a4_en+zh-Hans_DRAFT.pdf"
     assert code == 2
     assert out == f"[1/1] stem-cell-safety leaflet-a4 en+zh-Hans        FAILED (see below), draft → {draft}\n"
-    assert err.startswith(f"{content}/campaign/en.yaml:33:7: checklist.items[2]: leaflet-a4 en+zh-Hans, ")
+    assert err.startswith(f"{content}/campaign/en.yaml:36:7: checklist.items[2]: leaflet-a4 en+zh-Hans, ")
     assert [p.name for p in out_dir.iterdir()] == [draft.name]
     assert [page.get_textpage().get_text_range().endswith("DRAFT — does not fit")
             for page in pdfium.PdfDocument(draft)] == [True, True]

@@ -134,7 +134,7 @@ def test_messages_quote_at_most_40_characters_of_a_value(scenario, run_cli):
 
 def test_an_unknown_value_is_quoted_short_and_escaped(scenario, run_cli):
     content = scenario({"campaign.yaml": ("  - format: poster", '  - format: "flyer\\n' + "y" * 500 + '"')})
-    _expect(run_cli, content, "{c}/campaign.yaml:23:5: outputs[3].format: unknown value "
+    _expect(run_cli, content, "{c}/campaign.yaml:24:5: outputs[3].format: unknown value "
                               "'flyer\\nyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy…'; available: handout, leaflet, poster")
 
 
@@ -151,7 +151,7 @@ def test_a_date_that_does_not_exist_is_an_error_as_text_and_as_key(scenario, run
                         "en.yaml": ("disclaimer:", "2026-02-30: x\ndisclaimer:")})
     _expect(run_cli, content,
             "{c}/campaign.yaml:6:1: review_by: expected a date like 2026-01-31, got '2027-02-30'",
-            "{c}/en.yaml:51:1: 2026-02-30: unknown key; allowed here: causes, checklist, disclaimer, "
+            "{c}/en.yaml:54:1: 2026-02-30: unknown key; allowed here: checklist, disclaimer, facts, "
             "incident, key_question, labels, main_message, points, slogans, sources, title, urgent")
 
 
@@ -184,7 +184,7 @@ def test_a_nul_byte_is_reported_at_its_line_and_column(scenario, run_cli):
 
 def test_a_complex_key_is_reported_at_its_own_line(scenario, run_cli):
     content = scenario({"en.yaml": ("disclaimer:", "? [a, b]\n: x\ndisclaimer:")})
-    _expect(run_cli, content, "{c}/en.yaml:51:3: keys must be plain words of at most 64 characters")
+    _expect(run_cli, content, "{c}/en.yaml:54:3: keys must be plain words of at most 64 characters")
 
 
 def test_a_long_key_is_not_echoed(scenario, run_cli):
@@ -206,24 +206,24 @@ def test_a_long_name_in_a_yaml_syntax_error_is_cut_short(scenario, run_cli):
 
 def test_an_emoji_written_as_a_surrogate_pair_is_named(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health \\ud83d\\ude00"')})
-    _expect(run_cli, content, "{c}/en.yaml:39:5: slogans[2]: '\\ud83d\\ude00' is an escaped surrogate pair; "
+    _expect(run_cli, content, "{c}/en.yaml:42:5: slogans[2]: '\\ud83d\\ude00' is an escaped surrogate pair; "
                               "write the character '😀' itself, or \\U0001F600")
 
 
 def test_half_a_surrogate_pair_is_a_broken_escape(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health \\ud83d"')})
-    _expect(run_cli, content, "{c}/en.yaml:39:5: slogans[2]: '\\ud83d' is a broken escape (half of a surrogate pair)")
+    _expect(run_cli, content, "{c}/en.yaml:42:5: slogans[2]: '\\ud83d' is a broken escape (half of a surrogate pair)")
 
 
 def test_korean_in_the_english_file_is_an_error(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health. 건강이 먼저"')})
-    _expect(run_cli, content, "{c}/en.yaml:39:5: slogans[2]: Chinese, Japanese or Korean text '건' in the en file; "
+    _expect(run_cli, content, "{c}/en.yaml:42:5: slogans[2]: Chinese, Japanese or Korean text '건' in the en file; "
                               "Chinese and Japanese belong in their own file, Korean is not supported")
 
 
 def test_an_english_sentence_in_the_chinese_file_is_an_error(scenario, run_cli):
     content = scenario({"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"Go for health. Don’t bet on miracles."')})
-    _expect(run_cli, content, "{c}/zh-Hans.yaml:39:5: slogans[2]: 'Go for health. Don’t bet on miracles.' "
+    _expect(run_cli, content, "{c}/zh-Hans.yaml:42:5: slogans[2]: 'Go for health. Don’t bet on miracles.' "
                               "has no Chinese or Japanese character in the zh-Hans file; translate it")
 
 

@@ -37,7 +37,7 @@ def test_line_heights_come_from_the_table_for_every_language():
 
 def test_the_sentence_naming_the_languages_is_written_by_the_table():
     """Not a hand-edited label: the names and the way a list is joined come from each row."""
-    assert LANGUAGES["en"].languages_sentence(["zh-Hans", "en"]) == "This leaflet is in Chinese (Simplified) and English."
+    assert LANGUAGES["en"].languages_sentence(["zh-Hans", "en"]) == "Available in Chinese (Simplified) and English."
     assert LANGUAGES["zh-Hans"].languages_sentence(["zh-Hans", "en"]) == "本材料提供简体中文和英文版本。"
     assert LANGUAGES["zh-Hant"].languages_sentence(["zh-Hant", "ja", "en"]) == "本材料提供繁體中文、日文和英文版本。"
     assert LANGUAGES["ja"].languages_sentence(["ja"]) == "この資料は日本語で提供しています。"

@@ -19,7 +19,7 @@ def test_missing_glyph_names_file_line_key_and_font(scenario, run_cli):
     code, _, err = run_cli("--content", str(content), "--list")
     assert code == 2
     assert err.splitlines() == [
-        f"{content}/campaign/zh-Hans.yaml:39: slogans[2]: U+1F600 '😀' has no glyph in NotoSansCJKjp-Regular",
+        f"{content}/campaign/zh-Hans.yaml:42: slogans[2]: U+1F600 '😀' has no glyph in NotoSansCJKjp-Regular",
         "Aborted with 1 content error."]
 
 
@@ -28,7 +28,7 @@ def test_chinese_text_in_the_english_file_is_an_error(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health. 别赌 miracles."')})
     code, _, err = run_cli("--content", str(content), "--list")
     assert (code, err.splitlines()[0]) == (
-        2, f"{content}/campaign/en.yaml:39:5: slogans[2]: Chinese, Japanese or Korean text '别' in the en file; "
+        2, f"{content}/campaign/en.yaml:42:5: slogans[2]: Chinese, Japanese or Korean text '别' in the en file; "
            "Chinese and Japanese belong in their own file, Korean is not supported")
 
 

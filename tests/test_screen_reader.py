@@ -62,7 +62,7 @@ def test_tagged_text_keeps_word_spaces_at_line_wraps(built, screen_files):
 
 def test_one_h1_then_an_outline_of_headings(built, screen_files):
     """One H1 (the title, in both languages) first; no heading level skipped; each core point is a
-    heading, as are the causes where a format prints them."""
+    heading, as are the facts where a format prints them."""
     for label, path in screen_files.items():
         job = built[label][0]
         outline = headings(path)
@@ -77,8 +77,8 @@ def test_one_h1_then_an_outline_of_headings(built, screen_files):
         for point in texts.points.items:
             assert any(tidy(point.left, job.langs[0]) in line for line in lines), (label, point.left)
         if "poster" not in label:
-            for cause in texts.causes.items:
-                assert any(tidy(cause.title, job.langs[0]) in line for line in lines), (label, cause.title)
+            for fact in texts.facts.items:
+                assert any(tidy(fact.title, job.langs[0]) in line for line in lines), (label, fact.title)
 
 
 def _to_unicode(font) -> dict[bytes, str]:

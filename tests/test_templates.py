@@ -63,7 +63,7 @@ def test_templates_folder_replaces_a_template_and_a_stylesheet(run_cli, tmp_path
 def test_same_files_as_the_package_give_the_same_pdf(run_cli, tmp_path, built):
     """A templates folder holding copies of the packaged files, or nothing at all, changes no byte."""
     copies = _folder(tmp_path / "copies", {name: (PACKAGED / name).read_text(encoding="utf-8")
-                                           for name in ("poster.html", "css/common.css", "partials/icons.html")})
+                                           for name in ("poster.html", "css/common.css", "partials/bilingual.html")})
     (tmp_path / "empty").mkdir()
     for folder in (copies, tmp_path / "empty"):
         code, _, err = _build(run_cli, tmp_path / folder.name, "--templates", str(folder))
