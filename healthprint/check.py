@@ -229,6 +229,34 @@ def _overlap(fill: Fill, rect: tuple[float, ...]) -> bool:
     return min(x1, rect[2]) - max(x0, rect[0]) > ROUNDING_PX and min(y1, rect[3]) - max(y0, rect[1]) > ROUNDING_PX
 
 
+SECTION_GAP_MM = 6  # a moved section's top margin and bottom padding, which its text does not show
+
+
+def movable_section(layout: Layout, page: int) -> str | None:
+    """The first section of page `page + 1` (`data-section`, a name of the page plan) if it would fit in
+    the room its text leaves at the foot of page `page` (with SECTION_GAP_MM to spare), and is not the
+    only section there: a page of a handout whose content is shorter than planned (no `incident`, say)
+    takes it, instead of a band of empty paper."""
+    if page + 1 >= len(layout.pages):
+        return None
+    this, following = layout.pages[page], layout.pages[page + 1]
+    if not this.texts or not following.texts or this.texts[0].slot is None or following.texts[0].slot is None:
+        return None
+    _, _, _, bottom = _content_edges(this.texts[0].slot)
+    room = bottom - max(text.y + text.height for text in this.texts)
+    sections: dict[str, float] = {}  # section → lowest text, on the following page
+    for text in following.texts:
+        name = next((element.attributes["data-section"] for element in text.ancestors
+                     if "data-section" in element.attributes), None)
+        if name is not None:
+            sections[name] = max(sections.get(name, 0), text.y + text.height)
+    if len(sections) < 2:
+        return None
+    first, lowest = next(iter(sections.items()))
+    _, top, _, _ = _content_edges(following.texts[0].slot)
+    return first if lowest - top + SECTION_GAP_MM / PX_TO_MM <= room else None
+
+
 def check_pages(layout: Layout, expected: int, label: str) -> list[str]:
     """Each format has a fixed page count: more pages means the content overflowed."""
     if len(layout.pages) != expected:

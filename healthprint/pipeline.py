@@ -5,6 +5,7 @@ read YAML (yaml_reader.py) → load and validate the campaign (campaign.py) → 
 press.py for print) → write the file (write.py).
 """
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,7 @@ import jinja2
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import Size
-from .check import check_fit, check_langs, check_pages, preflight, required_content
+from .check import check_fit, check_langs, check_pages, movable_section, preflight, required_content
 from .draft import mark_draft
 from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
@@ -122,11 +123,26 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     With `draft`, a LayoutError for text that does not fit carries the PDF anyway, marked as a draft
     with the failing text outlined.
     """
+    document = _lay_out(job, job.size, cache_dir, subset_first)
+    misfits = check_fit(document, job.content.sources, job.output, job.label)
+    # The misfits name the text that does not fit; an extra page is only the symptom, so it comes second.
+    problems = [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
+    if problems:
+        raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
+    document = _fill_pages(job, document, cache_dir, subset_first)
+    findings = preflight(document, job.size, required_content(job.content, job.langs), job.label)
+    if findings.errors:
+        raise LayoutError(findings.errors)
+    return Built(_write(document, job), findings.warnings)
+
+
+def _lay_out(job: Job, size: Size, cache_dir: Path, subset_first: bool) -> Layout:
+    """`job` rendered at `size` (its own, or one with another page plan) and laid out."""
     campaign = job.content.campaign
     try:
-        html = render_html(campaign, job.content.texts, job.format, job.size, job.langs, job.variant == "print",
+        html = render_html(campaign, job.content.texts, job.format, size, job.langs, job.variant == "print",
                            job.templates)
-        css = stylesheet(job.format, job.size, campaign.colours, job.templates)
+        css = stylesheet(job.format, size, campaign.colours, job.templates)
     except jinja2.TemplateError as error:
         if not job.templates.texts:  # the packaged templates are ours: a bug
             raise
@@ -138,16 +154,30 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     check_langs(html, job.label)
     # The characters as printed: HTML escapes such as &#39; stand for characters the fonts must hold.
     font_css, font_files = font_faces_css(unescape(html) + css, cache_dir, subset_first)
-    document = lay_out(html, font_css + "\n" + css, font_files + files, job.label)
-    misfits = check_fit(document, job.content.sources, job.output, job.label)
-    # The misfits name the text that does not fit; an extra page is only the symptom, so it comes second.
-    problems = [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
-    if problems:
-        raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
-    findings = preflight(document, job.size, required_content(job.content, job.langs), job.label)
-    if findings.errors:
-        raise LayoutError(findings.errors)
-    return Built(_write(document, job), findings.warnings)
+    return lay_out(html, font_css + "\n" + css, font_files + files, job.label)
+
+
+def _fill_pages(job: Job, document: Layout, cache_dir: Path, subset_first: bool) -> Layout:
+    """The layout with a section moved up to the page before wherever that page has room for it (a
+    campaign without some sections leaves it short), laid out again and kept only if everything still
+    fits. The page plan is the size table's; this only closes up what content leaves out."""
+    size, page = job.size, 0
+    while page < len(size.page_plan) - 1:
+        section = movable_section(document, page)
+        if section is None:
+            page += 1
+            continue
+        plan = [list(names) for names in size.page_plan]
+        plan[page].append(section)
+        plan[page + 1].remove(section)
+        moved = dataclasses.replace(size, page_plan=tuple(tuple(names) for names in plan))
+        candidate = _lay_out(job, moved, cache_dir, subset_first)
+        if check_fit(candidate, job.content.sources, job.output, job.label) or \
+                check_pages(candidate, size.pages, job.label):
+            page += 1
+            continue
+        size, document = moved, candidate
+    return document
 
 
 def _write(document: Layout, job: Job) -> bytes:
