@@ -104,9 +104,11 @@ class _Failure:
         self.outlines[page, id(line)] = (min(rect[0], old[0]), min(rect[1], old[1]),
                                          max(rect[2], old[2]), max(rect[3], old[3]))
 
-    def misfit(self, sources: dict[str, YamlFile], output: str, label: str, longest: str) -> Misfit:
+    def misfit(self, sources: dict[str, YamlFile], output: str, label: str, longest: str,
+               languages: dict[str, "_LanguageLines"]) -> Misfit:
         """The message and outlines. `longest`: the key of the slot's longest text, named as a place to
-        cut when it is not the failing text (one text grown too long pushes the others out)."""
+        cut when it is not the failing text (one text grown too long pushes the others out).
+        `languages`: the lines of each language in the slot, to say how much to cut in each."""
         mm = max(1, round(sum(self.over.values()) * PX_TO_MM))
         lines = f"{len(self.lines)} line" + ("" if len(self.lines) == 1 else "s")
         amount = {
@@ -115,8 +117,14 @@ class _Failure:
             "wide": f"{mm} mm too wide ({lines})",
             "dropped": "left out by the layout (not printed)",
         }[self.reason]
-        cut = -(-self.characters // CUT_STEP_CHARACTERS) * CUT_STEP_CHARACTERS
-        told = f"{amount} — cut about {cut} characters"
+        told = f"{amount} — cut about {_rounded(self.characters)} characters"
+        if self.reason in ("over", "covered") and len(languages) > 1:
+            # A line of Chinese holds about half the characters of a line of English: what to cut in one
+            # language or the other, from the lines that do not fit.
+            over = sum(self.over.values())
+            told = f"{amount} — cut about " + " or ".join(
+                f"{_rounded(lines.characters_to_cut(over))} characters of {lang} text"
+                for lang, lines in sorted(languages.items()))
         if self.reason != "wide" and longest and longest != self.place.key:
             place = _locate(sources, longest)
             told += (f" (the longest text {'on this page' if self.slot.startswith('page') else 'in this panel'}: "
@@ -128,6 +136,24 @@ class _Failure:
             message = f"{label}: {where}, {self.text[:QUOTED_CHARACTERS]!r}: {told}"
         return Misfit(message, [(page, x0, y0, x1 - x0, y1 - y0)
                                 for (page, _), (x0, y0, x1, y1) in self.outlines.items()])
+
+
+def _rounded(characters: int | float) -> int:
+    """Up to a multiple of CUT_STEP_CHARACTERS: an estimate, not a count."""
+    return int(-(-characters // CUT_STEP_CHARACTERS) * CUT_STEP_CHARACTERS)
+
+
+@dataclass
+class _LanguageLines:
+    """The lines of one language's texts in a slot: how many characters a line holds, how tall it is."""
+
+    characters: int = 0
+    lines: dict[int, float] = field(default_factory=dict)  # line → its height, px
+
+    def characters_to_cut(self, over: float) -> float:
+        """About how many characters of this language make `over` px of lines."""
+        height = sum(self.lines.values()) / len(self.lines)
+        return math.ceil(over / height) * self.characters / len(self.lines)
 
 
 def _locate(sources: dict[str, YamlFile], data_key: str, message: str = "") -> Problem:
@@ -158,6 +184,7 @@ def check_fit(layout: Layout, sources: dict[str, YamlFile], output: str, label: 
     slot_boxes: dict[object, tuple[int, tuple[float, ...]]] = {}  # slot → page and content box, first page
     laid: dict[Element, int] = {}                       # element → characters laid out (without spaces)
     keyed: dict[object, dict[str, int]] = {}             # slot → characters of each key's text in it
+    languages: dict[object, dict[str, _LanguageLines]] = {}  # slot → lines of each language's texts in it
 
     def failure(reason: str, slot: object, place: _Place, text: str, cover: str = "") -> _Failure:
         group = (slot, reason, place.key or text) if reason == "wide" else (slot, reason)
@@ -182,6 +209,11 @@ def check_fit(layout: Layout, sources: dict[str, YamlFile], output: str, label: 
             if place.key:
                 in_slot = keyed.setdefault(slot, {})
                 in_slot[place.key] = in_slot.get(place.key, 0) + len(text)
+                lang = place.key.split(":", 1)[0]
+                if lang in LANGUAGES:  # not `campaign:` (language-neutral text)
+                    lines = languages.setdefault(slot, {}).setdefault(lang, _LanguageLines())
+                    lines.characters += len(_SPACE.sub("", text))
+                    lines.lines[id(box.line or box)] = (box.line or box).height
             slot_boxes.setdefault(slot, (index, (left, top, right, bottom)))
             line = box.line or box
             rect = (box.x, max(box.y, line.y), box.x + box.width, min(box.y + box.height, line.y + line.height))
@@ -212,7 +244,8 @@ def check_fit(layout: Layout, sources: dict[str, YamlFile], output: str, label: 
             page, rect = slot_boxes.get(slot, (0, None))  # None: the slot itself was left out
             failure("dropped", slot, place, text).add(place, text, page, element, rect, 0, missing)
     longest = {slot: max(texts, key=texts.get) for slot, texts in keyed.items()}
-    return [failure.misfit(sources, output, label, longest.get(group[0], "")) for group, failure in failures.items()]
+    return [failure.misfit(sources, output, label, longest.get(group[0], ""), languages.get(group[0], {}))
+            for group, failure in failures.items()]
 
 
 def _content_edges(slot: Block) -> tuple[float, float, float, float]:

@@ -67,7 +67,7 @@ def test_overflowing_panel_fails_and_keeps_the_last_good_pdf(scenario, run_cli, 
     assert code == 2
     assert re.fullmatch(r"\[1/1\] stem-cell-safety leaflet-a4 zh-Hans\+en\s+FAILED \(see below\)\n", out)
     assert err == (f"{content}/campaign/en.yaml:39:7: checklist.items[5]: leaflet-a4 zh-Hans+en, flap panel: "
-                   "5 mm over (1 line) — cut about 20 characters (the longest text in this panel: "
+                   "5 mm over (1 line) — cut about 25 characters of en text or 15 characters of zh-Hans text (the longest text in this panel: "
                    f"{content}/campaign/en.yaml:38:7 checklist.items[4])\nAborted with 1 layout error.\n")
     assert target.read_bytes() == b"last good build"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
@@ -80,7 +80,7 @@ def test_too_long_handout_is_an_error_not_an_extra_page(scenario, run_cli, tmp_p
                            "--size", "a4", "--order", "en+zh-Hans")
     assert code == 2
     assert err == (f"{content}/campaign/en.yaml:8:3: points.heading: handout-a4 en+zh-Hans, page 1: "
-                   "129 mm over (19 lines) — cut about 620 characters (the longest text on this page: "
+                   "129 mm over (19 lines) — cut about 1170 characters of en text or 290 characters of zh-Hans text (the longest text on this page: "
                    f"{content}/campaign/en.yaml:5:3 incident.text)\nAborted with 1 layout error.\n")
 
 

@@ -3,6 +3,9 @@
 Each scenario starts from the frozen valid campaign and makes one text too long.
 """
 
+import re
+from pathlib import Path
+
 import pikepdf
 import pypdfium2 as pdfium
 
@@ -12,6 +15,7 @@ from healthprint.engine import lay_out
 
 POINT_2 = ("Ads and reviews do not prove a treatment works. Stem-cell treatment for pain or aging is still "
            "being studied.")
+ROOT = Path(__file__).resolve().parent.parent
 DISCLAIMER = "If you feel unwell, see a doctor soon."
 
 
@@ -28,7 +32,7 @@ def test_text_hidden_under_the_leaflet_slogan_band_fails(scenario, run_cli, tmp_
     c = content / "campaign"
     assert code == 2
     assert err == (f"{c}/en.yaml:36:7: checklist.items[2]: leaflet-a4 en+zh-Hans, inside panel 2: 13 mm over "
-                   "(4 lines, hidden under the slogans) — cut about 60 characters (the longest text in this panel: "
+                   "(4 lines, hidden under the slogans) — cut about 70 characters of en text or 25 characters of zh-Hans text (the longest text in this panel: "
                    f"{c}/en.yaml:15:7 points.items[2].text)\n"
                    "Aborted with 1 layout error.\n")
     assert not (tmp_path / "out").exists()
@@ -46,11 +50,20 @@ def test_unbreakable_word_wider_than_the_poster_fails(scenario, run_cli, tmp_pat
                    "Aborted with 1 layout error.\n")
 
 
+# A campaign's own stylesheet that floats the small-print columns (as the packaged one once did).
+FLOATED_COLUMNS = (".small-columns { display: flow-root; } .small-column { float: left; width: 48%; } "
+                   ".small-column + .small-column { float: right; padding-left: 0; }\n")
+
+
 def test_text_the_layout_drops_is_named_not_only_missed(scenario, run_cli, tmp_path):
-    """A longer disclaimer makes WeasyPrint drop the rest of the floated small-print column, the English
-    dates line: the message names its key instead of only "required content missing"."""
+    """With floated small-print columns, a longer disclaimer makes WeasyPrint drop the rest of a column,
+    the English dates line: the message names its key instead of only "required content missing"."""
     content = scenario({"en.yaml": (DISCLAIMER, f"{DISCLAIMER} Keep this leaflet and show it to your doctor "
                                                 "if you plan any treatment.")})
+    css = content / "campaign" / "templates" / "css" / "handout.css"
+    css.parent.mkdir(parents=True)
+    css.write_text((ROOT / "templates" / "css" / "handout.css").read_text(encoding="utf-8") + FLOATED_COLUMNS,
+                   encoding="utf-8")
     code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "handout", "--size", "a4",
                            "--order", "en+zh-Hans")
     c = content / "campaign"
@@ -110,3 +123,18 @@ def test_text_without_a_key_is_named_by_its_part(tmp_path):
         "test: page 1, notes, 'One two three four five ': 4 mm over (1 line, hidden under the band) "
         "— cut about 45 characters",
         "test: page 1, notes, 'ten eleven twelve thirte': 4 mm over (1 line) — cut about 30 characters"]
+
+
+def test_a_poster_title_too_long_says_how_much_to_cut_in_each_language(scenario, run_cli, tmp_path):
+    """A headline three times as long pushes the A3 poster's foot off the page: the message says how many
+    characters to cut in each language, more of English (narrower letters) than of Chinese."""
+    content = scenario({"en.yaml": ('title: "Stem-cell treatment: safety first"',
+                                    'title: "Stem-cell treatment: safety first, safety always, safety before all"')})
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "poster", "--size", "a3",
+                           "--order", "en+zh-Hans")
+    assert code == 2
+    found = re.search(r"poster-a3 en\+zh-Hans, page 1: \d+ mm over \(\d+ lines?\) — cut about (\d+) characters of en "
+                      r"text or (\d+) characters of zh-Hans text", err)
+    assert found, err
+    english, chinese = map(int, found.groups())
+    assert english > chinese > 0
