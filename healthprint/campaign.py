@@ -117,7 +117,7 @@ def _orders_problems(source: YamlFile, campaign: Campaign) -> list[Problem]:
                 key = ("outputs", index, "orders") if output.orders else ("orders",) if campaign.orders \
                     else ("languages",)
                 problems.append(source.problem(key, f"{output.format}-{size.name} holds at most {size.languages} "
-                                               f"languages, not {'+'.join(order)}: give outputs[{index}] its own "
+                                               f"languages, not {'+'.join(order)}: give outputs[{index + 1}] its own "
                                                f"`orders` of {size.languages} languages"))
                 break
     return problems

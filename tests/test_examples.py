@@ -1,0 +1,127 @@
+"""Every example campaign in content/ (stem cells in Simplified Chinese, hand hygiene in Traditional
+Chinese, antibiotics in Korean, each with English) passes what the stem-cell campaign passes: every
+default output builds, with its page count and paper size, only the project's fonts, a `lang` on every
+text, glyphs the four readers draw alike, an independent PDF/UA checker's approval and the titles in
+what a screen reader hears; and a three-language campaign builds where a format holds three."""
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import outloud
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+
+import readers
+from healthprint.campaign import load_campaign
+from healthprint.errors import ContentError
+from healthprint.pipeline import build_pdf, plan
+from healthprint.text import tidy
+from structure import spoken, struct_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(path for path in (ROOT / "content").iterdir() if (path / "campaign.yaml").exists())
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    """Every default output of every example but the stem-cell one (tested on its own): {label: (job, path)}."""
+    folder, cache = tmp_path_factory.mktemp("examples"), tmp_path_factory.mktemp("cache")
+    files = {}
+    for campaign in (load_campaign(path) for path in EXAMPLES if path.name != "stem-cell-safety"):
+        for job in plan([campaign]):
+            files[job.label] = (job, folder / job.filename)
+            files[job.label][1].write_bytes(build_pdf(job, cache).pdf)
+    return files
+
+
+def test_there_are_examples_beyond_stem_cells_in_traditional_chinese_and_korean(examples):
+    languages = {lang for job, _ in examples.values() for lang in job.langs}
+    assert {"zh-Hant", "ko", "en"} <= languages
+    assert len({job.content.campaign.id for job, _ in examples.values()}) >= 2
+
+
+def test_every_output_has_its_pages_paper_fonts_and_titles(examples):
+    for label, (job, path) in examples.items():
+        document = pdfium.PdfDocument(path)
+        assert len(document) == job.size.pages, label
+        for page in document:
+            width, height = page.get_size()
+            assert (round(width / MM, 1), round(height / MM, 1)) == (round(job.size.width, 1),
+                                                                      round(job.size.height, 1)), label
+        text = re.sub(r"\s+", "", "".join(page.get_textpage().get_text_range() for page in document))
+        for lang in job.langs:
+            assert re.sub(r"\s+", "", tidy(job.content.texts[lang].title, lang)) in text, (label, lang)
+        with pikepdf.open(path) as pdf:
+            fonts = {str(font.get("/BaseFont")) for page in pdf.pages
+                     for font in page.Resources.get("/Font", {}).values()}
+        assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+NotoSansCJKjp-(Regular|Bold)", font) for font in fonts), fonts
+
+
+def test_the_four_readers_draw_every_page_alike(examples):
+    problems = [line for _, path in examples.values() for line in readers.disagreements(path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_an_independent_checker_approves_and_the_screen_reader_hears_each_language(examples):
+    for label, (job, path) in examples.items():
+        findings = [f"{finding.rule}: {finding.message}" for finding in outloud.check(str(path)).findings
+                    if finding.severity in ("error", "warning")]
+        assert not findings, (label, findings)
+        heard = spoken(struct_tree(path))
+        for lang in job.langs:
+            assert tidy(job.content.texts[lang].main_message, lang) in heard, (label, lang)
+
+
+def _three_languages(tmp_path: Path, outputs: str) -> Path:
+    """The hand-hygiene example with its Korean text as well (tests/scenarios/three-languages/ko.yaml)."""
+    folder = tmp_path / "content" / "hand-hygiene"
+    shutil.copytree(ROOT / "content" / "hand-hygiene", folder)
+    shutil.copy(SCENARIOS / "three-languages" / "ko.yaml", folder / "ko.yaml")
+    campaign = folder / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8").replace("languages: [zh-Hant, en]", "languages: [zh-Hant, ko, en]")
+    campaign.write_text(text.split("outputs:")[0] + "outputs:\n" + outputs, encoding="utf-8")
+    return folder
+
+
+def test_three_languages_in_one_handout_and_leaflet(tmp_path):
+    """A handout and a tri-fold in Traditional Chinese, Korean and English: each language once, in the
+    order given, every text of each tagged with its language."""
+    folder = _three_languages(tmp_path, "  - format: handout\n    sizes: [a4]\n  - format: leaflet\n"
+                                        "    sizes: [a4]\n    orders: [zh-Hant+ko+en]\n")
+    campaign = load_campaign(folder)
+    jobs = plan([campaign])
+    assert sorted(job.output for job in jobs) == ["handout-a4 en+zh-Hant+ko", "handout-a4 ko+en+zh-Hant",
+                                                   "handout-a4 zh-Hant+ko+en", "leaflet-a4 zh-Hant+ko+en"]
+    for job in jobs:
+        pdf = build_pdf(job, tmp_path / "cache").pdf
+        text = "".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(pdf))
+        at = [text.index(tidy(campaign.texts[lang].title, lang)) for lang in job.langs]
+        assert at == sorted(at), job.label
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            languages = {str(node.get("/Lang")) for node in _struct_elements(document.Root.StructTreeRoot)
+                         if "/Lang" in node}
+        assert {"zh-Hant", "ko", "en"} <= languages, job.label
+
+
+def _struct_elements(node):
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary):
+            yield kid
+            yield from _struct_elements(kid)
+
+
+def test_a_poster_does_not_take_three_languages_and_says_so(tmp_path):
+    folder = _three_languages(tmp_path, "  - format: poster\n    sizes: [a3]\n")
+    with pytest.raises(ContentError) as raised:
+        load_campaign(folder)
+    assert str(raised.value).splitlines()[0] == (
+        f"{folder}/campaign.yaml:3:1: languages: poster-a3 holds at most 2 languages, not zh-Hant+ko+en: give "
+        f"outputs[1] its own `orders` of 2 languages")
