@@ -161,3 +161,23 @@ def test_regional_marks_are_the_marks_locl_gives_another_full_width_form():
                     and _shaped(font, mark, code, "Hani")[0][1] == 1000}
         assert regional == set(LANGUAGES[code].regional_marks), code
         assert all(_shaped(font, mark, code, "Hani", {"halt": True})[0][1] == 500 for mark in regional), code
+
+
+def test_spaced_languages_join_sentences_and_date_words_with_a_space(campaign):
+    """The templates ask `lang is spaced`: in Korean, as in English, the small print's sentences and the
+    dates line's words are separated by spaces; in Chinese not. (The English texts stand in for Korean
+    ones here: only what the tool writes itself is Korean.)"""
+    import re
+
+    from healthprint.formats import FORMATS
+    from healthprint.render import render_html
+
+    texts = {"ko": campaign.texts["en"], **campaign.texts}
+    sentences = {lang: [texts[lang].sources.credit, texts[lang].disclaimer,
+                        LANGUAGES[lang].languages_sentence(campaign.campaign.languages)] for lang in ("ko", "zh-Hans")}
+    for format_name, size in (("handout", "a4"), ("poster", "a3")):
+        html = render_html(campaign.campaign, texts, format_name, FORMATS[format_name][size], ("ko", "zh-Hans"))
+        plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+        assert " ".join(sentences["ko"]) in plain and "".join(sentences["zh-Hans"]) in plain, format_name
+        assert "발행일 2026년 11월 25일" in plain and "버전 1.0" in plain, format_name
+        assert "发布日期2026年11月25日" in plain and "版本1.0" in plain, format_name
