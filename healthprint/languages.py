@@ -37,7 +37,7 @@ class Language:
     # the language system is named to the shaper instead (CSS `font-language-override`).
     forms_by_override: bool = False
     # Full-width marks whose glyph in this language is its own (`locl`), not the font's default (Japanese)
-    # one. HarfBuzz applies `locl` only to a text box with a character of a script in it (Han, kana, Latin):
+    # one. HarfBuzz applies `locl` only in a text box with a letter in it (Han, kana, Hangul, Latin):
     # a box of marks alone would get the Japanese form, so `typeset` never leaves one of these alone.
     regional_marks: str = ""
     # What the tool writes itself in this language: the labels of the dates line, and the sentence that
