@@ -9,7 +9,7 @@ from .errors import ContentError, Problem, quote
 from .yaml_reader import KeyPath, YamlFile, read_yaml
 from .fonts import FONTS, cmap
 from .formats import FORMATS, Size
-from .languages import CJK_LANGUAGES, LANGUAGES
+from .languages import LANGUAGES
 from .resources import NO_OVERRIDES, Overrides, icon_names, read_overrides
 from .schema import Campaign, OutputSpec, Texts, Validator, is_field, key_paths, walk
 from .text import CJK_CHARACTER, punctuation_slips, untranslated
@@ -182,12 +182,13 @@ def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
     """Per-character checks of every text in a file, before any layout.
 
     Every character must have a glyph in each weight of the font (any text may end up bold): a
-    missing glyph would otherwise be drawn from some system font, or as a box. Chinese/Japanese text
-    must be in a file of a CJK language, or it would be set with the wrong `lang`; so must Korean, which
-    has no file; ASCII punctuation beside Han characters is a typing slip, and a sentence of only Latin
-    words in a CJK file was most likely left untranslated.
+    missing glyph would otherwise be drawn from some system font, or as a box. Han, kana and Hangul
+    must be in the file of a CJK language (Chinese, Japanese, Korean), or they would be set with the
+    wrong `lang`; punctuation the language does not use beside them is a typing slip, and a sentence
+    of only Latin words in a CJK language's file was most likely left untranslated.
     """
     problems = []
+    language = LANGUAGES.get(lang or "")  # None for campaign.yaml, which is in no language
     for key, value in _strings(source.data):
         for character in (c for c in dict.fromkeys(value) if c not in " \n\t"):  # each once, in order
             for font in FONTS:
@@ -195,15 +196,15 @@ def _text_problems(source: YamlFile, lang: str | None) -> list[Problem]:
                     problems.append(source.problem(key, f"U+{ord(character):04X} {quote(character)} has no glyph "
                                                         f"in {font.path.stem}", column=False))
                     break
-        if lang in CJK_LANGUAGES:
+        if language and language.cjk:
             problems += [source.problem(key, slip) for slip in punctuation_slips(value, lang)]
             if untranslated(value):
-                problems.append(source.problem(key, f"{quote(value)} has no Chinese or Japanese character in the "
-                                                    f"{lang} file; translate it"))
-        elif lang is not None and (found := CJK_CHARACTER.search(value)):
+                problems.append(source.problem(key, f"{quote(value)} has no Chinese, Japanese or Korean character "
+                                                    f"in the {lang} file; translate it"))
+        elif language and (found := CJK_CHARACTER.search(value)):
             problems.append(source.problem(key, f"Chinese, Japanese or Korean text {quote(found.group())} in the "
-                                                f"{lang} file; Chinese and Japanese belong in their own file, "
-                                                "Korean is not supported"))
+                                                f"{lang} file; Han, kana and Hangul belong in the file of their "
+                                                "language"))
     return problems
 
 

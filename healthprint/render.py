@@ -112,7 +112,10 @@ def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
     env.globals["zip"] = zip
     env.globals["icon"] = icon
     env.filters["typeset"] = typeset
+    # `lang is cjk`: Han, kana or Hangul text; `lang is spaced`: words and sentences separated by spaces
+    # (English, Korean), not set solid (Chinese, Japanese). From the languages table.
     env.tests["cjk"] = lambda lang: lang in CJK_LANGUAGES
+    env.tests["spaced"] = lambda lang: lang in LANGUAGES and LANGUAGES[lang].spaced
     return env
 
 

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+import pytest
 
+import glyphs
+from healthprint.errors import LayoutError
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
 from healthprint.engine import lay_out
@@ -16,6 +19,10 @@ from healthprint.text import HAN_KANA, typeset
 
 OPENING = "（「『《“‘〔【"
 CLOSING = "，。、；：）」』》”’〕】"
+# What no line may start with (clreq, jlreq): closing, middle and end marks; in Japanese also small
+# kana, the prolonged sound mark and iteration marks.
+NO_LINE_START = "。，、；：？！）」』】》〉…"
+JAPANESE_NO_LINE_START = "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー々ゝゞヽヾ"
 # A line holding one Han/kana character and nothing but punctuation around it.
 ONE_CHARACTER = re.compile(rf"[^\w]*[{HAN_KANA}][^\w]*")
 
@@ -88,13 +95,23 @@ def test_no_cjk_paragraph_ends_in_a_line_of_one_character(built):
     assert found == []
 
 
-def _laid_out_lines(html: str, campaign, tmp_path) -> list[str]:
-    """The lines of `html` laid out with a handout's real stylesheet (the spans' CSS among it)."""
+def _laid_out_paragraphs(html: str, campaign, tmp_path) -> list[list[str]]:
+    """The lines of each paragraph of `html` laid out with a handout's real stylesheet (the spans' CSS
+    among it), over as many pages as it takes."""
     css = stylesheet("handout", FORMATS["handout"]["a4"], campaign.campaign.colours)
     page = f'<html lang="en"><body>{html}</body></html>'
     font_css, files = font_faces_css(page + css, tmp_path)
-    document = lay_out(page, font_css + css, files, "test")
-    return [line.text.strip() for block in document.pages[0].blocks for line in block.lines]
+    paragraphs: dict[int, list[str]] = {}
+    for laid_out in lay_out(page, font_css + css, files, "test").pages:
+        for block in laid_out.blocks:
+            if block.lines:
+                paragraphs.setdefault(id(block.element), []).extend(line.text.strip() for line in block.lines)
+    return list(paragraphs.values())
+
+
+def _laid_out_lines(html: str, campaign, tmp_path) -> list[str]:
+    """The lines of `html` laid out with a handout's real stylesheet, one after the other."""
+    return [line for lines in _laid_out_paragraphs(html, campaign, tmp_path) for line in lines]
 
 
 def test_a_line_never_starts_with_an_opening_or_a_closing_mark(campaign, tmp_path):
@@ -170,3 +187,71 @@ def test_a_phone_number_is_never_broken_at_its_spaces(campaign, tmp_path):
     lines = _laid_out_lines('<p lang="en" style="width: 30mm">Call <b class="digits">+852 2835 1234</b> now</p>',
                             campaign, tmp_path)
     assert "+852 2835 1234" in lines, lines
+
+
+def test_no_line_starts_with_a_closing_mark_small_kana_or_an_iteration_mark(campaign, tmp_path):
+    """Ten characters fill a 10-em line; the character tested is the 11th, where the line breaks when it
+    is a Han character (the control: `口` there starts the second line). Pango (1.50, Unicode line
+    breaking) breaks a character earlier instead, for each of them in plain and in typeset text alike:
+    measured, so `typeset` has no rule of its own for them (its spans keep opening marks from ending a
+    line, which Pango allows next to a span)."""
+    cases = [(lang, mark) for lang in ("zh-Hans", "zh-Hant", "ja") for mark in NO_LINE_START]
+    cases += [("ja", mark) for mark in JAPANESE_NO_LINE_START] + [("ja", "口")]
+    html = ""
+    for lang, mark in cases:
+        text = f"一二三四五六七八九十{mark}一二三四五"
+        html += "".join(f'<p lang="{lang}" style="width: 10em">{body}</p>' for body in (text, typeset(text, lang)))
+    *tested, plain_control, typeset_control = _laid_out_paragraphs(html, campaign, tmp_path)
+    assert plain_control[1][0] == typeset_control[1][0] == "口"
+    assert len(tested) == 2 * (len(cases) - 1)
+    assert [lines for lines in tested if any(line[0] in NO_LINE_START + JAPANESE_NO_LINE_START
+                                             for line in lines[1:])] == []
+
+
+@pytest.mark.parametrize("declaration", ["word-break: keep-all", "line-break: strict"])
+def test_weasyprint_70_has_no_css_for_korean_or_strict_line_breaking(declaration, tmp_path, caplog):
+    """Why `typeset` keeps Korean words whole itself: WeasyPrint 70 knows `word-break` only as `normal`
+    and `break-all`, and no `line-break` at all; a stylesheet using them fails the build."""
+    html = '<html lang="ko"><body><p>건강</p></body></html>'
+    font_css, files = font_faces_css(html, tmp_path)
+    with pytest.raises(LayoutError, match="Ignored"):
+        lay_out(html, f"{font_css} p {{ {declaration} }}", files, "test")
+    caplog.clear()  # the warning is the point here (conftest fails any other test that has one)
+
+
+def test_korean_breaks_lines_between_words_only(campaign, tmp_path):
+    """Korean is written with spaces and a line breaks only at them (CSS `word-break: keep-all`). Pango
+    alone breaks between any two syllables (`증` / `거를`, the control); with `typeset`'s word spans every
+    line is whole words, at each of these widths."""
+    text = "줄기세포 치료를 받기 전에 효과와 안전성에 대한 증거를 요청하세요. 기적에 돈을 걸지 마세요."
+    words = set(text.split())
+    html = "".join(f'<p lang="ko" style="width: {width}em">{body}</p>' for width in (6, 7, 9.3, 11.5)
+                   for body in (text, typeset(text, "ko")))
+    paragraphs = _laid_out_paragraphs(html, campaign, tmp_path)
+    plain, spans = paragraphs[::2], paragraphs[1::2]
+    assert any(not set(line.split()) <= words for lines in plain for line in lines)
+    for lines in spans:
+        assert " ".join(lines) == text and len(lines) > 2
+        assert all(set(line.split()) <= words for line in lines), lines
+
+
+def test_a_mark_after_a_halt_span_has_the_form_of_its_language(campaign, tmp_path):
+    """A Traditional Chinese `。` after the halt span of `」` used to be a text box of its own, shaped
+    with no `locl`: the Japanese full stop, set to the bottom left. In the PDF now: the ink of every
+    Traditional Chinese `。` and `，` in the middle of its em box, of the Simplified Chinese `；` after
+    `2019）` on the left (the Japanese form is centred); and the `。` ending a halt span still takes
+    a full em: from `」` to the next `試` the pen moves 1.5 em, as with `。` outside the span."""
+    css = stylesheet("handout", FORMATS["handout"]["a4"], campaign.campaign.colours)
+    texts = [("zh-Hant", "別賭「奇蹟」。"), ("zh-Hant", "別賭「奇蹟」。試試"), ("zh-Hant", "更多「注」，再說"),
+             ("zh-Hans", "不当（《自然》2019）；患者")]
+    body = "".join(f'<p lang="{lang}" style="font-size: {glyphs.EM}pt">{typeset(text, lang)}</p>'
+                   for lang, text in texts)
+    body += f'<p lang="zh-Hant" style="font-size: {glyphs.EM}pt">{typeset("別賭「奇蹟」。", "zh-Hant")}試試</p>'
+    pdf, _ = glyphs.draw_html(body, tmp_path, css)
+    centred = glyphs.ink_centres(pdf, "。") + glyphs.ink_centres(pdf, "，")
+    assert len(centred) == 4 and all(abs(centre - 0.5) < 0.05 for centre in centred), centred
+    assert [round(centre, 1) for centre in glyphs.ink_centres(pdf, "；")] == [0.2]
+    chars = [char for char in _chars(pdfium.PdfDocument(pdf)[0]) if char.text.strip()]
+    line = "".join(char.text for char in chars)
+    for start in (line.index("」。試"), line.rindex("」。試")):
+        assert abs((chars[start + 2].x - chars[start].x) / glyphs.EM - 1.5) < 0.02

@@ -4,7 +4,7 @@ import re
 
 from healthprint.formats import FORMATS
 from healthprint.render import render_html
-from healthprint.text import typeset
+from healthprint.text import tidy, typeset
 
 
 def _html(campaign, format_name="handout", size="a4"):
@@ -38,10 +38,40 @@ def test_adjacent_full_width_punctuation_is_halved_with_the_character_it_follows
     assert typeset("“奇迹”。试试", "zh-Hans") == (
         '<span class="keep"><span class="halt">“奇</span><span class="halt">迹”</span></span>。'
         '<span class="keep">试试</span>')
-    # Next to a Latin run there is no Han character to share a text box with: the mark alone.
+    # Next to a Latin run there is no Han character to share a text box with: the mark alone. The
+    # `；` after it, whose Simplified Chinese form is its own, goes with the kept end (`_never_alone`).
     assert typeset("不当（《自然》2019）；患者", "zh-Hans") == (
-        '不<span class="keep">当（<span class="halt">《自</span>然》</span>2019<span class="halt">）</span>；'
-        '<span class="keep">患者</span>')
+        '不<span class="keep">当（<span class="halt">《自</span>然》</span>2019<span class="halt">）</span>'
+        '<span class="keep">；患者</span>')
+
+
+def test_a_mark_with_a_regional_form_is_never_alone_between_two_spans():
+    """WeasyPrint shapes each text box on its own, and HarfBuzz gives a box of marks alone no `locl`: a
+    Traditional Chinese `。` after the halt span of `」` would get the Japanese form. It goes with the Han
+    character after it where a keep span starts there, else into the halt span, which gives back the
+    half `halt` takes from it (`full-end`). Where the Japanese form is the language's own, nothing moves."""
+    assert typeset("別賭「奇蹟」。試試", "zh-Hant") == (
+        '別<span class="keep">賭「奇<span class="halt">蹟」</span></span><span class="keep">。試試</span>')
+    assert typeset("別賭「奇蹟」。", "zh-Hant") == (
+        '別<span class="keep">賭「奇<span class="halt full-end">蹟」。</span></span>')
+    assert typeset("別賭「奇蹟」。", "ja") == '別<span class="keep">賭「奇<span class="halt">蹟」</span>。</span>'
+    assert typeset("更多「注」，再說", "zh-Hant") == (
+        '更<span class="keep">多「<span class="halt">注」</span></span><span class="keep">，再說</span>')
+
+
+def test_korean_is_spaced_text_with_words_kept_whole():
+    """Korean keeps its spaces and its ASCII punctuation: no ¼-em gaps, no `halt`, no kept last two
+    characters; each word with Hangul is one no-break span (Pango would break between any two
+    syllables), so lines break at spaces only; a display text keeps its last two words together."""
+    assert tidy("줄기세포  치료를\n받기 전에 DMSO 에", "ko") == "줄기세포 치료를 받기 전에 DMSO 에"
+    assert typeset("DMSO에 대한 “증거”를 요청하세요. A형", "ko") == (
+        '<span class="keep">DMSO에</span> <span class="keep">대한</span> <span class="keep">“증거”를</span> '
+        '<span class="keep">요청하세요.</span> <span class="keep">A형</span>')
+    assert typeset("기적에 돈을 걸지 마세요", "ko", keep_end=True) == (
+        '<span class="keep">기적에</span> <span class="keep">돈을</span> <span class="keep">걸지 마세요</span>')
+    # A one-syllable word is as short as `on`: it does not end the line before the kept end alone.
+    assert typeset("더 빨리 할 수 있다", "ko", keep_end=True) == (
+        '더 <span class="keep">빨리</span> <span class="keep">할 수 있다</span>')
 
 
 def test_display_ends_kept_together():

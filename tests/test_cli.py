@@ -34,7 +34,7 @@ def test_unknown_choice_is_a_usage_error(run_cli):
     code, _, err = run_cli("--list", "--format", "flyer")
     assert (code, err) == (2, "--format 'flyer' is unknown; available: handout, leaflet, poster\n")
     code, _, err = run_cli("--list", "--order", "fr+en")
-    assert (code, err) == (2, "--order 'fr+en': unknown language code 'fr'; available: en, ja, zh-Hans, zh-Hant\n")
+    assert (code, err) == (2, "--order 'fr+en': unknown language code 'fr'; available: en, ja, ko, zh-Hans, zh-Hant\n")
 
 
 def test_build_prints_a_progress_line_per_pdf_and_a_summary(run_cli, campaign, tmp_path):

@@ -48,7 +48,7 @@ CASES = {
         ["{c}/en.yaml:2:1: main_message: empty text"]),
     "unknown-language-code": (
         {"campaign.yaml": ("languages: [zh-Hans, en]", "languages: [zh-Hans, fr]")},
-        ["{c}/campaign.yaml:3:22: languages[2]: unknown language code 'fr'; available: en, ja, zh-Hans, zh-Hant"]),
+        ["{c}/campaign.yaml:3:22: languages[2]: unknown language code 'fr'; available: en, ja, ko, zh-Hans, zh-Hant"]),
     "unknown-format": (
         {"campaign.yaml": ("  - format: poster", "  - format: flyer")},
         ["{c}/campaign.yaml:24:5: outputs[3].format: unknown value 'flyer'; available: handout, leaflet, poster"]),

@@ -12,7 +12,8 @@ import pytest
 
 from healthprint.errors import ContentError
 from healthprint.schema import Campaign, Texts
-from healthprint.campaign import load_campaign
+from healthprint.campaign import _text_problems, load_campaign
+from healthprint.yaml_reader import read_yaml
 
 
 def _errors(run_cli, content: Path) -> tuple[int, list[str]]:
@@ -218,13 +219,26 @@ def test_half_a_surrogate_pair_is_a_broken_escape(scenario, run_cli):
 def test_korean_in_the_english_file_is_an_error(scenario, run_cli):
     content = scenario({"en.yaml": ('"Go for health. Don’t bet on miracles."', '"Go for health. 건강이 먼저"')})
     _expect(run_cli, content, "{c}/en.yaml:42:5: slogans[2]: Chinese, Japanese or Korean text '건' in the en file; "
-                              "Chinese and Japanese belong in their own file, Korean is not supported")
+                              "Han, kana and Hangul belong in the file of their language")
+
+
+def test_a_korean_file_is_checked_like_the_other_cjk_files(tmp_path):
+    """A sentence of only Latin words in the Korean file was left untranslated, a Chinese full stop beside
+    Hangul is a slip (Korean ends a sentence with `.`); Han alone (hanja) and a short Latin term pass."""
+    (tmp_path / "ko.yaml").write_text('a: "건강이 먼저입니다。"\nb: "Go for health, not for miracles."\n'
+                                      'c: "安全第一"\nd: "DMSO 2025"\ne: "건강이 먼저입니다."\n', encoding="utf-8")
+    source, problems = read_yaml(tmp_path / "ko.yaml", tmp_path)
+    assert problems == []
+    assert [(problem.key, problem.message) for problem in _text_problems(source, "ko")] == [
+        ("a", "full-width '。' next to CJK text; use '.'"),
+        ("b", "'Go for health, not for miracles.' has no Chinese, Japanese or Korean character in the ko file; "
+              "translate it")]
 
 
 def test_an_english_sentence_in_the_chinese_file_is_an_error(scenario, run_cli):
     content = scenario({"zh-Hans.yaml": ('"追求健康，不赌奇迹。"', '"Go for health. Don’t bet on miracles."')})
     _expect(run_cli, content, "{c}/zh-Hans.yaml:42:5: slogans[2]: 'Go for health. Don’t bet on miracles.' "
-                              "has no Chinese or Japanese character in the zh-Hans file; translate it")
+                              "has no Chinese, Japanese or Korean character in the zh-Hans file; translate it")
 
 
 def test_short_latin_numbers_and_urls_are_fine_in_the_chinese_file(scenario, run_cli):

@@ -29,7 +29,7 @@ def test_chinese_text_in_the_english_file_is_an_error(scenario, run_cli):
     code, _, err = run_cli("--content", str(content), "--list")
     assert (code, err.splitlines()[0]) == (
         2, f"{content}/campaign/en.yaml:42:5: slogans[2]: Chinese, Japanese or Korean text '别' in the en file; "
-           "Chinese and Japanese belong in their own file, Korean is not supported")
+           "Han, kana and Hangul belong in the file of their language")
 
 
 def test_text_without_lang_and_cjk_in_english_elements_are_caught_in_the_html():
