@@ -17,6 +17,11 @@ PAGES = {  # PDF in out/ → pages to show side by side
     "stem-cell-safety_poster-a2_zh-Hans+en.pdf": (0,),
     "stem-cell-safety_poster-a3_en+zh-Hans.pdf": (0,),
     "stem-cell-safety_leaflet-a4_zh-Hans+en_print.pdf": (1,),  # built with --print --marks
+    "hand-hygiene_handout-a4_zh-Hant+en.pdf": (0, 1),
+    "hand-hygiene_leaflet-a4_zh-Hant+en.pdf": (0, 1),
+    "hand-hygiene_poster-a3_zh-Hant+en.pdf": (0,),
+    "antibiotics_handout-a4_ko+en.pdf": (0, 1),
+    "antibiotics_poster-a3_ko+en.pdf": (0,),
 }
 WIDTH_PX = 700  # of one page image: enough to read headings, small enough for a README
 

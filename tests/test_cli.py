@@ -11,7 +11,7 @@ from healthprint.pipeline import plan
 
 def test_list_prints_every_output_and_builds_nothing(run_cli, campaign, tmp_path):
     """--list names each output and its target file, one per line, and writes no PDF."""
-    code, out, _ = run_cli("--list", "--out", str(tmp_path / "out"))
+    code, out, _ = run_cli("--list", "--campaign", "stem-cell-safety", "--out", str(tmp_path / "out"))
     assert code == 0
     lines = out.splitlines()
     jobs = plan([campaign])
@@ -41,7 +41,7 @@ def test_build_prints_a_progress_line_per_pdf_and_a_summary(run_cli, campaign, t
     """One line per PDF with its size and time, then `Built N PDFs in X s`: every poster size the
     campaign asks for, in every order."""
     jobs = plan([campaign], formats={"poster"})
-    code, out, _ = run_cli("--format", "poster", "--out", str(tmp_path))
+    code, out, _ = run_cli("--format", "poster", "--campaign", "stem-cell-safety", "--out", str(tmp_path))
     lines = out.splitlines()
     assert code == 0
     assert len(lines) == len(jobs) + 1 and len(jobs) > 1

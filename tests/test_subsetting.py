@@ -62,7 +62,8 @@ def test_parallel_build_gives_the_same_files_in_the_same_order(run_cli, campaign
     outputs = {}
     for workers in ("1", "2"):
         out = tmp_path / workers
-        code, printed, _ = run_cli("--format", "poster", "--format", "leaflet", "--out", str(out), "-j", workers)
+        code, printed, _ = run_cli("--format", "poster", "--format", "leaflet", "--campaign", "stem-cell-safety", "--out", str(out),
+                                   "-j", workers)
         assert code == 0
         outputs[workers] = ([line.split()[1:3] for line in printed.splitlines()[:-1]],
                             {p.name: p.read_bytes() for p in out.glob("*.pdf")})
