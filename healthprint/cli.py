@@ -25,6 +25,7 @@ from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .languages import LANGUAGES
 from .resources import NO_OVERRIDES, read_overrides
 from .campaign import CAMPAIGN_FILE, TEMPLATES_FOLDER, load_campaign
+from .organisations import language_problems, read_organisations
 from .write import Output
 
 
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", action="append", metavar="SIZE", help="only this paper size, e.g. a4 (repeatable)")
     parser.add_argument("--order", action="append", metavar="LANGS",
                         help="only this language order, e.g. zh-Hans+en (repeatable)")
+    parser.add_argument("--orgs", type=Path, metavar="FILE",
+                        help="one set of PDFs per organisation in FILE (a CSV from a spreadsheet, or YAML), each "
+                             "into OUT/<organisation id>/, with its name, phones, address, logo and QR code")
     parser.add_argument("--list", action="store_true", help="print what would be built, build nothing")
     parser.add_argument("--force", action="store_true", help="rebuild PDFs that are up to date")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -122,8 +126,15 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             raise ContentError(problems)
     if args.marks and not args.print_variant:
         raise UsageError("--marks goes with --print")
+    organisations = None
+    if args.orgs is not None:
+        organisations = read_organisations(args.orgs)
+        problems = language_problems(organisations, {lang for content in contents
+                                                     for lang in content.campaign.languages})
+        if problems:
+            raise ContentError(problems)
     jobs = plan(contents, formats, sizes, orders, "print" if args.print_variant else "screen", args.marks,
-                templates)
+                templates, organisations)
     if not jobs:
         raise UsageError("nothing to build: no campaign output matches the chosen format, size and order")
     return jobs

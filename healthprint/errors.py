@@ -25,7 +25,7 @@ class Problem:
 
     file: str
     line: int | None
-    column: int | None
+    column: int | str | None  # a CSV column is named: `clinics.csv:14:phone`
     key: str
     message: str
 

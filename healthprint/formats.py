@@ -30,6 +30,10 @@ class Size:
     neq: float          # the ≠ motif
     slogans: int        # how many slogans the format prints (the first is the lead)
     languages: int = 3  # most languages in one order (a poster's headline holds two)
+    # In an organisation's edition (--orgs) its block takes the slogan band's place (handouts: the
+    # tri-fold and the posters print all their slogans elsewhere or none).
+    organisation_replaces_slogans: bool = False
+    qr: float = 20  # mm: the QR code's side, quiet zone included (≥ 20 mm in the hand; posters: by distance)
     columns: int = 2    # the two languages of a question or of the small print side by side (2) or stacked (1)
     leading: float = 1.45  # line height of the small print
     cjk_leading: float = 1.7  # line height of Chinese and Japanese text
@@ -105,17 +109,20 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
         "handout",
         Size("a4", 210, 297, pages=2, margin=15, title=26, message=16, heading=14, body=12, small=8,
              neq=40, slogans=1,
+             organisation_replaces_slogans=True,
              page_plan=(("masthead", "incident", "points"),
-                        ("facts", "urgent", "checklist", "slogans", "small_print"))),
+                        ("facts", "urgent", "checklist", "slogans", "organisation", "small_print"))),
         # US Letter is 18 mm shorter than A4: half-inch margins and tighter gaps make up for it.
         Size("letter", 215.9, 279.4, pages=2, margin=0.5 * INCH, title=24, message=15, heading=14,  # 8.5 × 11 in
              body=12, small=8, neq=36, slogans=1, leading=1.3, gap=0.5, cjk_leading=1.6, latin_leading=1.4,
+             organisation_replaces_slogans=True,
              page_plan=(("masthead", "incident", "points"),
-                        ("facts", "urgent", "checklist", "slogans", "small_print"))),
+                        ("facts", "urgent", "checklist", "slogans", "organisation", "small_print"))),
         Size("a5", 148, 210, pages=4, margin=11, title=22, message=15, heading=14, body=12, small=8,
              neq=32, slogans=1, columns=1, languages=2, leading=1.3, gap=0.5,
+             organisation_replaces_slogans=True,
              page_plan=(("masthead", "pictogram", "incident"), ("points",), ("facts", "urgent"),
-                        ("checklist", "slogans", "small_print"))),
+                        ("checklist", "slogans", "organisation", "small_print"))),
     ),
     _format(
         "leaflet",
@@ -132,14 +139,14 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
         "poster",
         # Headline cap height ≥ 25 mm per 3 m (cap height of Noto Sans CJK ≈ 0.73 em → 100 pt ≈ 25.7 mm).
         Size("a1", 594, 841, pages=1, margin=20, title=140, message=48, heading=50, body=45, small=15,
-             neq=106, slogans=0, languages=2, headline_distance=4, body_distance=2),
+             neq=106, slogans=0, languages=2, qr=50, headline_distance=4, body_distance=2),
         Size("a2", 420, 594, pages=1, margin=15, title=100, message=34, heading=36, body=32, small=11,
-             neq=76, slogans=0, languages=2, headline_distance=3, body_distance=1.5),
+             neq=76, slogans=0, languages=2, qr=36, headline_distance=3, body_distance=1.5),
         Size("a3", 297, 420, pages=1, margin=11, title=70, message=24, heading=25.5, body=22, small=10,
-             neq=53, slogans=0, languages=2, headline_distance=2, body_distance=1),
+             neq=53, slogans=0, languages=2, qr=24, headline_distance=2, body_distance=1),
         # 11 × 17 in ("tabloid"): 18 mm narrower and 12 mm taller than A3, at A3's type sizes.
         Size("tabloid", 279.4, 431.8, pages=1, margin=10, title=66, message=23, heading=24, body=22, small=10,
-             neq=50, slogans=0, languages=2, headline_distance=2, body_distance=1),
+             neq=50, slogans=0, languages=2, qr=24, headline_distance=2, body_distance=1),
         holds={"points.items": Holds(1, 3, "one line each, read from a distance")},
     ),
 )}

@@ -26,6 +26,7 @@ from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
 from .render import render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
 from .campaign import CampaignContent, output_orders, output_sizes
+from .organisations import ORGANISATION_KEY, Organisation
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,15 @@ class Job:
     variant: str = "screen"   # "screen": tagged PDF/UA-1, RGB; "print": PDF/X-4, CMYK, bleed
     crop_marks: bool = False  # print variant only
     templates: Overrides = NO_OVERRIDES  # the campaign's and the user's templates that replace packaged ones
+    organisation: Organisation | None = None  # printed for this clinic or NGO (--orgs), or the generic set
+
+    @property
+    def sources(self) -> dict:
+        """Where the texts of this output come from, by `data-key` prefix: the campaign's YAML files, and
+        the organisations file (`org:`) for an organisation's set."""
+        if self.organisation is None:
+            return self.content.sources
+        return {**self.content.sources, ORGANISATION_KEY: self.organisation}
 
     @property
     def order(self) -> str:
@@ -52,14 +62,16 @@ class Job:
 
     @property
     def label(self) -> str:
-        """How messages name this output: `stem-cell-safety handout-a4 zh-Hans+en`."""
-        return f"{self.content.campaign.id} {self.output}"
+        """How messages name this output: `stem-cell-safety handout-a4 zh-Hans+en` (`… for harbour-clinic`)."""
+        return f"{self.content.campaign.id} {self.output}" + (f" for {self.organisation.id}" if self.organisation
+                                                               else "")
 
     @property
     def filename(self) -> str:
         # Built only from validated ids (slug, known format, size and language codes): it can't leave the folder.
         suffix = "" if self.variant == "screen" else f"_{self.variant}"
-        return f"{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}{suffix}.pdf"
+        folder = f"{self.organisation.id}/" if self.organisation else ""  # an organisation's set: its folder
+        return f"{folder}{self.content.campaign.id}_{self.format}-{self.size.name}_{self.order}{suffix}.pdf"
 
     @property
     def draft_filename(self) -> str:
@@ -85,19 +97,20 @@ def _tool_digest() -> str:
 
 def inputs_digest(job: Job) -> str:
     """Fingerprint of everything that shapes a job's PDF: code, templates (the overriding ones it uses
-    included), fonts, options, content."""
-    content = "".join(f"{name}:{source.digest}\0" for name, source in sorted(job.content.sources.items()))
+    included), fonts, options, content (an organisation's values and logo included)."""
+    content = "".join(f"{name}:{source.digest}\0" for name, source in sorted(job.sources.items()))
     key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{job.templates.digest}\0{content}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes: set[str] | None = None,
          orders: set[str] | None = None, variant: str = "screen", crop_marks: bool = False,
-         templates: Overrides = NO_OVERRIDES) -> list[Job]:
+         templates: Overrides = NO_OVERRIDES, organisations: list[Organisation] | None = None) -> list[Job]:
     """Every output the campaigns ask for, narrowed by the command line's choices; `templates` (the
-    user's) replace packaged templates, and a campaign's own replace both."""
+    user's) replace packaged templates, and a campaign's own replace both. With `organisations`, one
+    set per organisation, organisation by organisation (an interrupted batch has whole sets done)."""
     jobs = []
-    for content in contents:
+    for organisation, content in ((org, content) for org in organisations or [None] for content in contents):
         for _, output, size in output_sizes(content.campaign):
             if (formats and output.format not in formats) or (sizes and size.name not in sizes):
                 continue
@@ -105,7 +118,7 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
                 if orders and "+".join(langs) not in orders:
                     continue
                 jobs.append(Job(content, output.format, size, langs, variant, crop_marks,
-                                content.templates.over(templates)))
+                                content.templates.over(templates), organisation))
     return jobs
 
 
@@ -124,7 +137,7 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     with the failing text outlined.
     """
     document = _lay_out(job, job.size, cache_dir, subset_first)
-    misfits = check_fit(document, job.content.sources, job.output, job.label)
+    misfits = check_fit(document, job.sources, job.output, job.label)
     # The misfits name the text that does not fit; an extra page is only the symptom, so it comes second.
     problems = [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
     if problems:
@@ -141,7 +154,7 @@ def _lay_out(job: Job, size: Size, cache_dir: Path, subset_first: bool) -> Layou
     campaign = job.content.campaign
     try:
         html = render_html(campaign, job.content.texts, job.format, size, job.langs, job.variant == "print",
-                           job.templates)
+                           job.templates, job.organisation)
         css = stylesheet(job.format, size, campaign.colours, job.templates)
     except jinja2.TemplateError as error:
         if not job.templates.texts:  # the packaged templates are ours: a bug
@@ -172,7 +185,7 @@ def _fill_pages(job: Job, document: Layout, cache_dir: Path, subset_first: bool)
         plan[page + 1].remove(section)
         moved = dataclasses.replace(size, page_plan=tuple(tuple(names) for names in plan))
         candidate = _lay_out(job, moved, cache_dir, subset_first)
-        if check_fit(candidate, job.content.sources, job.output, job.label) or \
+        if check_fit(candidate, job.sources, job.output, job.label) or \
                 check_pages(candidate, size.pages, job.label):
             page += 1
             continue

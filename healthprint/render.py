@@ -20,6 +20,7 @@ from .languages import CJK_LANGUAGES, LANGUAGES, language_css
 from .press import device_cmyk
 from .resources import NO_OVERRIDES, Loader, Overrides, find, icon_svg
 from .campaign import region_name
+from .organisations import ORGANISATION_KEY, Organisation
 from .schema import Campaign, Colours, Texts
 from .text import map_texts, tidy, typeset
 
@@ -119,8 +120,46 @@ def environment(overrides: Overrides = NO_OVERRIDES) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class OrganisationPair(Pair):
+    """A text of the organisation: its `data-key` names the organisations file (`org:name.en`)."""
+
+    def source(self, lang: str) -> str:
+        return f"{ORGANISATION_KEY}:{self.key}.{lang}"
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    """An organisation as templates see it: its texts as Pairs (`data-key` `org:name.en`), phones with
+    their labels in each language (the languages table's word when it gave none)."""
+
+    id: str
+    name: OrganisationPair
+    address: OrganisationPair | None
+    hours: OrganisationPair | None
+    phones: list[tuple[OrganisationPair, str]]  # (label, number)
+    website: str | None
+    logo: Markup | None = None  # inline SVG or an <img> of the logo's file
+    qr: Markup | None = None    # the QR code to the website (or the campaign's `url`), inline SVG
+
+
+def _organisation_view(organisation: Organisation, langs: tuple[str, ...]) -> OrganisationView:
+    def pair(values: dict[str, str], key: str) -> Pair | None:
+        if not values:
+            return None
+        return OrganisationPair(tuple((lang, tidy(organisation.text(values, lang), lang)) for lang in langs), key)
+
+    per_language = [organisation.text(organisation.phones, lang) or () for lang in langs]
+    phones = [(OrganisationPair(tuple((lang, tidy(phone.label or LANGUAGES[lang].words["phone"], lang))
+                          for lang, phone in zip(langs, same)), "phone"), same[0].number)
+              for same in zip(*per_language)]
+    return OrganisationView(organisation.id, pair(organisation.name, "name"), pair(organisation.address, "address"),
+                            pair(organisation.hours, "hours"), phones, organisation.website)
+
+
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
-                langs: tuple[str, ...], print_colours: bool = False, templates: Overrides = NO_OVERRIDES) -> str:
+                langs: tuple[str, ...], print_colours: bool = False, templates: Overrides = NO_OVERRIDES,
+                organisation: Organisation | None = None) -> str:
     """The HTML of one output: `format_name` at `size`, languages in the order `langs`, from the packaged
     templates or those of `templates` that replace them.
 
@@ -146,8 +185,9 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         languages_sentence={lang: LANGUAGES[lang].languages_sentence(campaign.languages) for lang in langs},
     )
     template = environment(templates).get_template(FORMATS[format_name].template)
+    org = _organisation_view(organisation, langs) if organisation else None
     return template.render(t=t, meta=meta, size=size, langs=langs, main_pictogram=campaign.pictogram,
-                           icon_colour=icon_colour, help_colour=help_colour, paper_colour=paper_colour)
+                           icon_colour=icon_colour, help_colour=help_colour, paper_colour=paper_colour, org=org)
 
 
 def stylesheet(format_name: str, size: Size, colours: Colours, templates: Overrides = NO_OVERRIDES) -> str:
@@ -163,7 +203,7 @@ def stylesheet(format_name: str, size: Size, colours: Colours, templates: Overri
         f"--message: {size.message}pt; --heading: {size.heading}pt; --body: {size.body}pt; "
         f"--small: {size.small}pt; --neq: {size.neq}pt; --leading: {size.leading}; --gap: {size.gap}mm; "
         f"--cjk-leading: {size.cjk_leading}; --latin-leading: {size.latin_leading}; "
-        f"--page-height: {size.height - 2 * page_margin}mm; --bleed: 0mm; }}\n"
+        f"--page-height: {size.height - 2 * page_margin}mm; --qr: {size.qr}mm; --bleed: 0mm; }}\n"
         f"@page {{ size: {size.width:g}mm {size.height:g}mm; margin: {page_margin}mm; }}\n"
     )
     return (variables + language_css() + _css_file("common.css", templates)

@@ -41,7 +41,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _stamp(name: str) -> str:
-    return f".{name}.inputs"
+    """The stamp of `name` (`org/file.pdf`) beside it: `org/.file.pdf.inputs`."""
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/.{base}.inputs" if folder else f".{base}.inputs"
 
 
 def _fingerprint(digest: str, pdf: bytes) -> bytes:
@@ -133,6 +135,7 @@ class Output:
     def stage(self, name: str, data: bytes) -> None:
         """Write `name` into the staging folder; nothing in --out changes yet."""
         try:
+            (self.staging / name).parent.mkdir(parents=True, exist_ok=True)  # an organisation's folder
             with open(self.staging / name, "wb") as stream:
                 stream.write(data)
         except OSError as error:
@@ -152,6 +155,7 @@ class Output:
                 if (self.folder / name).is_dir():
                     raise machine_error(OSError(errno.EISDIR, os.strerror(errno.EISDIR)), self.folder / name, _OUT)
             for name in names:
+                (self.folder / name).parent.mkdir(exist_ok=True)  # an organisation's folder
                 os.replace(self.staging / name, self.folder / name)
             for name in obsolete:
                 (self.folder / name).unlink(missing_ok=True)
