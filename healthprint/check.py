@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .engine import Block, Colour, Element, Fill, Layout, Page, Text
+from .engine import Block, Colour, Element, Fill, Graphic, Layout, Page, Text
 from .errors import LayoutError, Problem
 from .formats import Size
 from .languages import LANGUAGES
+from .qr import QUIET_ZONE, colour_components
 from .yaml_reader import YamlFile, parse_key
 from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
 from .campaign import CampaignContent
@@ -256,9 +257,9 @@ def _content_edges(slot: Block) -> tuple[float, float, float, float]:
     return slot.x, slot.y, slot.x + slot.width, slot.y + slot.height - slot.cut_bottom
 
 
-def _overlap(fill: Fill, rect: tuple[float, ...]) -> bool:
-    """Whether the border box of `fill` overlaps `rect` (x0, y0, x1, y1) by more than rounding."""
-    x0, y0, x1, y1 = fill.x, fill.y, fill.x + fill.width, fill.y + fill.height
+def _overlap(box: Fill | Text | Graphic, rect: tuple[float, ...]) -> bool:
+    """Whether `box` (a fill's border box) overlaps `rect` (x0, y0, x1, y1) by more than rounding."""
+    x0, y0, x1, y1 = box.x, box.y, box.x + box.width, box.y + box.height
     return min(x1, rect[2]) - max(x0, rect[0]) > ROUNDING_PX and min(y1, rect[3]) - max(y0, rect[1]) > ROUNDING_PX
 
 
@@ -453,7 +454,7 @@ def _short_last_line(block: Block, number: int, label: str) -> str:
 
 def _describe_element(element: Element) -> str:
     classes = "".join(f".{c}" for c in (element.get("class") or "").split())
-    return f"<{element.tag}{classes}>"
+    return f"<{element.tag.rpartition('}')[2]}{classes}>"  # an SVG element without its namespace
 
 
 def _owner(text: Text) -> Element:
@@ -544,3 +545,82 @@ def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) 
         if _SPACE.sub("", value) not in flat:
             errors.append(f"{label}: required content missing: {name} ({value[:40]!r})")
     return Findings(errors, warnings)
+
+
+# ---- QR codes ------------------------------------------------------------------------------------
+
+QR_MIN_MM = 20           # handouts and leaflets, read in the hand; posters pass a larger one, by distance
+QR_CONTRAST_MIN = 7.0    # dark modules on their light background
+
+
+def _qr_colour(svg: Element, tag: str) -> Colour | None:
+    """The `fill` of the first `<rect>` (the light background) or `<path>` (the dark modules) of a code
+    made by qr.qr_svg; None if it has none in a form qr_svg writes."""
+    child = next((child for child in svg.children if child.tag == f"{{http://www.w3.org/2000/svg}}{tag}"), None)
+    try:
+        return Colour(*colour_components(child.get("fill", ""))) if child is not None else None
+    except ValueError:
+        return None
+
+
+def _intruder(item: Text | Fill | Graphic) -> str:
+    """How a message names a text, filled box or graphic that overlaps a QR code."""
+    if isinstance(item, Text):
+        return f"text {item.text.strip()[:QUOTED_CHARACTERS]!r}"
+    if item.element is None:
+        return "a filled box"
+    name = _describe_element(item.element) + (f"::{item.pseudo}" if getattr(item, "pseudo", "") else "")
+    return f"{'filled box' if isinstance(item, Fill) else 'graphic'} {name}"
+
+
+def qr_findings(layout: Layout, min_mm: float, label: str) -> list[str]:
+    """Errors for each QR code (a replaced box whose element carries `data-qr`, as qr.qr_svg makes it).
+
+    - Its drawn size: the square the SVG's viewBox is fitted into (CSS may give the box another shape;
+      the code is centred in it), quiet zone included, at least `min_mm` wide (QR_MIN_MM in the hand),
+      to 0.1 mm.
+    - Its quiet zone: the 4 light modules round the code are inside that square, so no text, no filled
+      box and no other graphic may overlap the square (by more than the layout's rounding). Boxes
+      around the code (its ancestors: the panel it sits on) are its surroundings, not intruders. One
+      reaching past the quiet zone is said to overlap the code itself.
+    - Its colours: dark modules darker than the light background (an inverted code is lost on many
+      phones' readers) with a contrast of at least 7:1 (the WCAG formula, as for text).
+    """
+    errors = []
+    for number, page in enumerate(layout.pages, 1):
+        for graphic in page.graphics:
+            modules = graphic.element.get("data-qr")
+            if modules is None:
+                continue
+            where = f"{label}: page {number}"
+            dark, light = _qr_colour(graphic.element, "path"), _qr_colour(graphic.element, "rect")
+            if not modules.isdigit() or int(modules) <= 2 * QUIET_ZONE or dark is None or light is None:
+                errors.append(f"{where}, QR code: not as qr_svg makes it (its data-qr or its colours)")
+                continue
+            side = min(graphic.width, graphic.height)
+            x0, y0 = graphic.x + (graphic.width - side) / 2, graphic.y + (graphic.height - side) / 2
+            if round(side * PX_TO_MM, 1) < min_mm:
+                errors.append(f"{where}, QR code {side * PX_TO_MM:.1f} mm wide, needs ≥ {min_mm:g} mm")
+            margin = QUIET_ZONE * side / int(modules)
+            code = (x0 + margin, y0 + margin, x0 + side - margin, y0 + side - margin)
+            around = _ancestors(graphic.element)
+            for item in (*page.texts, *page.fills, *page.graphics):
+                if (item is not graphic and not (isinstance(item, Fill) and item.element in around)
+                        and _overlap(item, (x0, y0, x0 + side, y0 + side))):
+                    zone = "the QR code" if _overlap(item, code) else "the QR code's quiet zone"
+                    errors.append(f"{where}, {_intruder(item)} overlaps {zone}")
+            if _luminance(_srgb(dark)) > _luminance(_srgb(light)):
+                errors.append(f"{where}, QR code: light modules on a dark background; many readers need "
+                              f"dark on light")
+            elif (ratio := contrast_ratio(dark, light)) < QR_CONTRAST_MIN:
+                errors.append(f"{where}, QR code contrast {ratio:.1f}:1, needs ≥ {QR_CONTRAST_MIN:g}:1")
+    return errors
+
+
+def _ancestors(element: Element) -> list[Element]:
+    """`element` and the elements around it."""
+    found = []
+    while element is not None:
+        found.append(element)
+        element = element.parent
+    return found

@@ -3,8 +3,8 @@ own small types, and write the PDF of a layout (screen: tagged PDF/UA-1; print: 
 
 Nothing else imports WeasyPrint or pydyf. The checks (check.py) read `Layout`: its pages' texts with
 their place, size, type and colours, the boxes that paint a background, the line boxes of each block,
-and the order in which a page is painted; lengths are CSS px (1/96 in) from the page's top left
-corner, as WeasyPrint lays out.
+the order in which a page is painted, and where each replaced box (inline SVG) is drawn; lengths are
+CSS px (1/96 in) from the page's top left corner, as WeasyPrint lays out.
 
 WeasyPrint may only read the font subsets we made and the colour profile: content can never make it
 open another local file or a URL. Its warnings while it lays out or writes (an ignored CSS rule, a
@@ -151,6 +151,17 @@ class Fill:
     colour: Colour
 
 
+@dataclass(frozen=True, eq=False)
+class Graphic:
+    """A replaced box: an inline `<svg>` (or an image), drawn into its content box."""
+
+    element: Element
+    x: float  # its content box
+    y: float
+    width: float
+    height: float
+
+
 @dataclass(frozen=True)
 class Page:
     width: float                       # the paper (trim), px
@@ -162,6 +173,7 @@ class Page:
     fills: tuple[Fill, ...]            # every box painting a background colour, in document order
     blocks: tuple[Block, ...]          # every box holding line boxes, in document order
     painted: tuple[Union[Text, Fill], ...]  # texts and backgrounds in the order the page is painted
+    graphics: tuple[Graphic, ...] = ()  # every replaced box, in document order
 
 
 @dataclass(frozen=True)
@@ -275,6 +287,7 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
     fills: list[Fill] = []
     blocks: dict[int, Block] = {}  # by the id of the box
     lines: dict[int, Line] = {}    # by the id of the line box
+    graphics: list[Graphic] = []
 
     def line_of(box) -> Line:
         if id(box) not in lines:
@@ -315,6 +328,9 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
                                       _pseudo(box), ancestors, box.style["font_size"], box.style["font_weight"],
                                       _colour(box.style["color"]), background, line, slot)
             return
+        if isinstance(box, ReplacedBox):
+            graphics.append(Graphic(element, box.content_box_x(), box.content_box_y(), box.width, box.height))
+            return
         if isinstance(box, LineBox):
             line = line_of(box)
         elif element is not None and any(isinstance(child, LineBox) for child in box.children):
@@ -335,7 +351,7 @@ def _page(page_box, elements: dict[int, Element]) -> Page:
     return Page(page_box.margin_width(), page_box.margin_height(),
                 {side: style[f"bleed_{side}"].value for side in ("top", "right", "bottom", "left")},
                 _colour(style["background_color"]), area, tuple(texts.values()), tuple(fills),
-                tuple(b for b in blocks.values() if b.lines and b is not area), painted)
+                tuple(b for b in blocks.values() if b.lines and b is not area), painted, tuple(graphics))
 
 
 def _pseudo(box) -> str:
