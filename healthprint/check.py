@@ -14,6 +14,7 @@ from .engine import Block, Colour, Element, Fill, Graphic, Layout, Page, Text
 from .errors import LayoutError, Problem
 from .formats import Size
 from .languages import LANGUAGES
+from .organisations import Organisation
 from .qr import QUIET_ZONE, colour_components
 from .yaml_reader import YamlFile, parse_key
 from .text import CJK_CHARACTER, TYPESET_SPANS, tidy
@@ -497,8 +498,10 @@ def _text_findings(text: Text, size: Size) -> list[tuple[bool, str]]:
     return found
 
 
-def required_content(content: CampaignContent, langs: tuple[str, ...]) -> dict[str, str]:
-    """What every output must print, as the text it must contain: dates, version, sources, help."""
+def required_content(content: CampaignContent, langs: tuple[str, ...],
+                     organisation: Organisation | None = None) -> dict[str, str]:
+    """What every output must print, as the text it must contain: dates, version, sources, help; and
+    the organisation's name, phone numbers and web address in its edition."""
     campaign, texts = content.campaign, content.texts
     required = {}
     for lang in langs:
@@ -509,6 +512,13 @@ def required_content(content: CampaignContent, langs: tuple[str, ...]) -> dict[s
     required["source"] = campaign.reference
     for call in campaign.emergency:
         required[f"urgent-help number ({call.region})"] = call.number
+    if organisation is not None:
+        for lang in langs:
+            required[f"organisation name ({lang})"] = tidy(organisation.text(organisation.name, lang), lang)
+        for phone in organisation.text(organisation.phones, langs[0]) or ():
+            required[f"organisation phone {phone.number}"] = phone.number
+        if organisation.website or campaign.url:
+            required["organisation web address"] = organisation.website or campaign.url
     return required
 
 
@@ -544,6 +554,7 @@ def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) 
     for name, value in required.items():
         if _SPACE.sub("", value) not in flat:
             errors.append(f"{label}: required content missing: {name} ({value[:40]!r})")
+    errors += qr_findings(layout, size.qr if size.read_at_distance else QR_MIN_MM, label)
     return Findings(errors, warnings)
 
 

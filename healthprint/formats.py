@@ -143,10 +143,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
         Size("a2", 420, 594, pages=1, margin=15, title=100, message=34, heading=36, body=32, small=11,
              neq=76, slogans=0, languages=2, qr=36, headline_distance=3, body_distance=1.5),
         Size("a3", 297, 420, pages=1, margin=11, title=70, message=24, heading=25.5, body=22, small=10,
-             neq=53, slogans=0, languages=2, qr=24, headline_distance=2, body_distance=1),
+             neq=53, slogans=0, languages=2, qr=20, headline_distance=2, body_distance=1),
         # 11 × 17 in ("tabloid"): 18 mm narrower and 12 mm taller than A3, at A3's type sizes.
         Size("tabloid", 279.4, 431.8, pages=1, margin=10, title=66, message=23, heading=24, body=22, small=10,
-             neq=50, slogans=0, languages=2, qr=24, headline_distance=2, body_distance=1),
+             neq=50, slogans=0, languages=2, qr=20, headline_distance=2, body_distance=1),
         holds={"points.items": Holds(1, 3, "one line each, read from a distance")},
     ),
 )}

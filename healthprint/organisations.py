@@ -15,7 +15,6 @@ import csv
 import dataclasses
 import hashlib
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from .errors import ContentError, Problem, quote
 from .fonts import FONTS, cmap
 from .languages import LANGUAGES
-from .schema import LINE, PHONE, SLUG
+from .schema import LINE, PHONE, SLUG, WEB_ADDRESS
 from .text import CJK_CHARACTER
 from .yaml_reader import YamlFile, read_text, read_yaml
 
@@ -31,7 +30,6 @@ ORGANISATION_KEY = "org"  # the `data-key` prefix of an organisation's texts: `o
 FIELDS = ("id", "name", "phone", "address", "website", "hours", "logo")
 PER_LANGUAGE = ("name", "address", "hours", "phone")  # may come as `name:zh-Hans`
 MAX_ORGANISATIONS = 5000
-WEBSITE = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s]*)?")
 _OUTSIDE = "is a link to a file outside the folder of the organisations file; keep logos beside it"
 
 
@@ -238,8 +236,8 @@ def _organisation(row: _Row, folder: Path, problems: list[Problem]) -> Organisat
     if not name:
         problems.append(row.problem("name", "missing: every organisation needs a name"))
     website = row.values.get("website")
-    if website and not WEBSITE.fullmatch(website):
-        problems.append(row.problem("website", f"{quote(website)} is not a web address like https://example.org"))
+    if website and not WEB_ADDRESS.regex.fullmatch(website):
+        problems.append(row.problem("website", f"{quote(website)} is not {WEB_ADDRESS.described}"))
     logo = None
     if row.values.get("logo"):
         logo = folder / row.values["logo"]

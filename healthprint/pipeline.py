@@ -143,7 +143,7 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     if problems:
         raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
     document = _fill_pages(job, document, cache_dir, subset_first)
-    findings = preflight(document, job.size, required_content(job.content, job.langs), job.label)
+    findings = preflight(document, job.size, required_content(job.content, job.langs, job.organisation), job.label)
     if findings.errors:
         raise LayoutError(findings.errors)
     return Built(_write(document, job), findings.warnings)

@@ -18,6 +18,7 @@ from .formats import FORMATS, Size
 from .yaml_reader import KeyPath, format_key
 from .languages import CJK_LANGUAGES, LANGUAGES, language_css
 from .press import device_cmyk
+from .qr import qr_svg
 from .resources import NO_OVERRIDES, Loader, Overrides, find, icon_svg
 from .campaign import region_name
 from .organisations import ORGANISATION_KEY, Organisation
@@ -138,12 +139,13 @@ class OrganisationView:
     address: OrganisationPair | None
     hours: OrganisationPair | None
     phones: list[tuple[OrganisationPair, str]]  # (label, number)
-    website: str | None
+    link: str | None  # its website, else the campaign's `url`: printed, and under the QR code
+    qr: Markup | None  # the QR code of `link`, inline SVG in the ink on the paper colour
     logo: Markup | None = None  # inline SVG or an <img> of the logo's file
-    qr: Markup | None = None    # the QR code to the website (or the campaign's `url`), inline SVG
 
 
-def _organisation_view(organisation: Organisation, langs: tuple[str, ...]) -> OrganisationView:
+def _organisation_view(organisation: Organisation, langs: tuple[str, ...], campaign_url: str | None,
+                       dark: str, light: str) -> OrganisationView:
     def pair(values: dict[str, str], key: str) -> Pair | None:
         if not values:
             return None
@@ -153,8 +155,10 @@ def _organisation_view(organisation: Organisation, langs: tuple[str, ...]) -> Or
     phones = [(OrganisationPair(tuple((lang, tidy(phone.label or LANGUAGES[lang].words["phone"], lang))
                           for lang, phone in zip(langs, same)), "phone"), same[0].number)
               for same in zip(*per_language)]
+    link = organisation.website or campaign_url
     return OrganisationView(organisation.id, pair(organisation.name, "name"), pair(organisation.address, "address"),
-                            pair(organisation.hours, "hours"), phones, organisation.website)
+                            pair(organisation.hours, "hours"), phones, link,
+                            Markup(qr_svg(link, dark, light)) if link else None)
 
 
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
@@ -185,7 +189,8 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
         languages_sentence={lang: LANGUAGES[lang].languages_sentence(campaign.languages) for lang in langs},
     )
     template = environment(templates).get_template(FORMATS[format_name].template)
-    org = _organisation_view(organisation, langs) if organisation else None
+    dark, light = ((device_cmyk(colour, colours.ink) if print_colours else colour) for colour in (colours.ink, colours.paper))
+    org = _organisation_view(organisation, langs, campaign.url, dark, light) if organisation else None
     return template.render(t=t, meta=meta, size=size, langs=langs, main_pictogram=campaign.pictogram,
                            icon_colour=icon_colour, help_colour=help_colour, paper_colour=paper_colour, org=org)
 

@@ -31,6 +31,8 @@ SLUG = Form(re.compile(r"[a-z0-9]+(-[a-z0-9]+)*"), "lower-case letters, digits a
 # Emergency numbers (119, 999) and the lines beside them: a country code, spaces, hyphens, brackets.
 PHONE = Form(re.compile(r"\+?(\([0-9]+\) ?)?[0-9]([0-9 -]|\([0-9]+\))*[0-9]|[0-9]"),
              "a phone number: digits, with a leading + and spaces, hyphens or brackets, like 119 or +852 2835 1234")
+WEB_ADDRESS = Form(re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[!-~]*)?"),
+                   "a web address like https://example.org/page")
 # Languages in the order they are set, the first leading: `zh-Hant+en`.
 ORDER = Form(re.compile(r"[A-Za-z]+(-[A-Za-z]+)*(\+[A-Za-z]+(-[A-Za-z]+)*){0,2}"),
              "language codes joined by +, like zh-Hant+en")
@@ -105,6 +107,9 @@ class Campaign:
                                 "from the icon set (docs/images/icons.png). Left out: none.", pattern=SLUG, chars=40)
     emergency: list[EmergencyNumber] = doc("Emergency numbers, in the order they are printed.", items=(1, 4))
     reference: str = doc("The scientific reference, as cited (language-neutral).", chars=PARAGRAPH)
+    url: str | None = doc("Where the campaign is online (its web page or source): the QR code of an "
+                          "organisation's edition points here when the organisation has no website.",
+                          pattern=WEB_ADDRESS, chars=LINE)
     outputs: list[OutputSpec] = doc("What to build by default.", items=(1, 10))
 
 
