@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -154,7 +155,8 @@ def test_a_shard_with_nothing_to_build_says_so_and_succeeds(run_cli, tmp_path, m
 
 def test_a_shard_builds_exactly_its_outputs(run_cli, tmp_path, monkeypatch):
     """A real build of one shard (the A3 posters of every campaign, in two shards) writes its outputs'
-    PDFs and no others, and says which shard it was; built again, they are up to date (a shard resumes)."""
+    PDFs and no others, and says which shard it was; built again, they are up to date (a shard resumes).
+    With the other shard's folder copied beside them, the whole build is up to date in the merged folder."""
     monkeypatch.chdir(ROOT)
     posters = ("--format", "poster", "--size", "a3")
     everything = _listed(run_cli, *posters)
@@ -179,3 +181,10 @@ def test_a_shard_builds_exactly_its_outputs(run_cli, tmp_path, monkeypatch):
     assert code == 0
     assert re.fullmatch(rf"Shard {index}/2 \({total}\): built 0 PDFs in [\d.]+ s into {re.escape(str(out))}/ "
                         rf"\({len(mine)} up to date\)", printed.splitlines()[-1])
+
+    merged = tmp_path / "merged"
+    assert run_cli(*posters, "--shard", f"{3 - index}/2", "--out", str(tmp_path / "other"), "-q")[0] == 0
+    for folder in (out, tmp_path / "other"):
+        shutil.copytree(folder, merged, dirs_exist_ok=True)
+    code, printed, _ = run_cli(*posters, "--out", str(merged))
+    assert code == 0 and printed.splitlines()[-1].endswith(f"({len(everything)} up to date)")
