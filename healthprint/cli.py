@@ -24,6 +24,7 @@ from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
 from .languages import LANGUAGES
 from .resources import NO_OVERRIDES, read_overrides
+from .shard import Shard, parse_shard
 from .campaign import CAMPAIGN_FILE, TEMPLATES_FOLDER, load_campaign
 from .organisations import language_problems, read_organisations
 from .write import Output
@@ -66,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", type=Path, metavar="DIR",
                         help="where font subsets are kept (default: $HEALTHPRINT_CACHE if set, else "
                              "$XDG_CACHE_HOME/healthprint, else ~/.cache/healthprint)")
+    # A bad value raises UsageError from parse_shard, which argparse lets through (it turns only ValueError
+    # and TypeError into its own usage message): one line, exit 2, before any content is read.
+    parser.add_argument("--shard", type=parse_shard, metavar="I/N",
+                        help="build only shard I of N (1 ≤ I ≤ N): a fixed part of the outputs, the same on every "
+                             "machine, so that N machines share one build (see docs/batches.md)")
     return parser
 
 
@@ -140,6 +146,15 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
     return jobs
 
 
+def _shard(jobs: list[Job], shard: Shard | None) -> tuple[list[Job], str]:
+    """The jobs of --shard (all without it) and how messages name the shard ("" without it). Each output's
+    shard follows from its file name alone (healthprint/shard.py), so the shards partition the plan."""
+    if shard is None:
+        return jobs, ""
+    mine = [job for job in jobs if shard.holds(job.filename)]
+    return mine, f"Shard {shard} ({len(mine)} of {len(jobs)} output{'' if len(jobs) == 1 else 's'})"
+
+
 def _campaign_set(args: argparse.Namespace) -> set[str] | None:
     return set(args.campaign) if args.campaign else None
 
@@ -212,7 +227,11 @@ def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
-    jobs = _jobs(args)
+    jobs, shard = _shard(_jobs(args), args.shard)
+    if not jobs:  # more shards than outputs: not an error, a batch runner may start any number
+        if not args.quiet:
+            print(f"{shard}: nothing to build")
+        return 0
     if args.list:
         for job in jobs:
             print(f"{job.label:45} → {args.out / job.filename}")
@@ -222,11 +241,11 @@ def run(argv: list[str]) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: is a file, not a folder")
     with Output(args.out) as out:
-        _build(args, jobs, out, started)
+        _build(args, jobs, out, started, shard)
     return 0
 
 
-def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: float) -> None:
+def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: float, shard: str = "") -> None:
     """Build the outputs that are not up to date into `out`'s staging folder, then move into place those
     of each campaign whose outputs all passed."""
     say = (lambda *_: None) if args.quiet else print
@@ -293,8 +312,9 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     built = len(stale)
     noun = "PDF" if built == 1 else "PDFs"
     fresh = len(jobs) - built
-    say(f"Built {built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
-        + (f" ({fresh} up to date)" if fresh else ""))
+    summary = (f"{built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
+               + (f" ({fresh} up to date)" if fresh else ""))
+    say(f"{shard}: built {summary}" if shard else f"Built {summary}")
 
 
 def _cache_dir(option: Path | None) -> Path:
