@@ -245,9 +245,42 @@ def run(argv: list[str]) -> int:
     return 0
 
 
+class _Progress:
+    """The line per PDF, with how far the build is, its rate and the time left; on a terminal also a bar
+    under the lines, redrawn in place (a log file or a pipe gets plain lines only)."""
+
+    BAR = 24  # characters
+
+    def __init__(self, total: int, stale: int, quiet: bool):
+        self.total, self.stale, self.quiet = total, stale, quiet
+        self.built, self.started = 0, time.perf_counter()
+        self.bar = sys.stdout.isatty() and not quiet
+
+    def line(self, index: int, job: Job, text: str, built: bool) -> None:
+        self.built += built
+        if self.quiet:
+            return
+        pace = ""
+        if built and self.stale > 1:
+            seconds = time.perf_counter() - self.started
+            left = (self.stale - self.built) * seconds / self.built
+            pace = f"  {self.built / seconds:.1f} PDFs/s, {_duration(left)} left"
+        if self.bar:
+            print("\r\033[K", end="")
+        print(f"[{index}/{self.total}] {job.label:45} {text}{pace}")
+        if self.bar and index < self.total:
+            done = round(self.BAR * index / self.total)
+            print(f"[{'#' * done}{'-' * (self.BAR - done)}] {index}/{self.total}", end="", flush=True)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
 def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: float, shard: str = "") -> None:
-    """Build the outputs that are not up to date into `out`'s staging folder, then move into place those
-    of each campaign whose outputs all passed."""
+    """Build the outputs that are not up to date into `out`'s staging folder. Each set — a campaign's
+    outputs, for one organisation with --orgs — is moved into place as soon as all of its outputs
+    passed, so an interrupted batch keeps its finished sets and the next run skips them."""
     say = (lambda *_: None) if args.quiet else print
     try:
         cache_dir = _cache_dir(args.cache)
@@ -259,54 +292,61 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     digests = {job.filename: inputs_digest(job) for job in jobs}
     stale = [job for job in jobs if args.force or not out.up_to_date(job.filename, digests[job.filename])]
     stale_names = {job.filename for job in stale}
+    last = {_set(job): index for index, job in enumerate(jobs, 1)}  # the last output of each set
+    progress = _Progress(len(jobs), len(stale), args.quiet)
     results = _build_all(stale, cache_dir, args.jobs, args.draft)
     try:
         failures: list[str] = []
-        staged: dict[str, list[str]] = {}  # campaign id → files that passed, to move into place
-        replaced: dict[str, list[str]] = {}  # campaign id → drafts of outputs that passed, to delete then
+        staged: dict[str, list[str]] = {}  # set → files that passed, to move into place
+        replaced: dict[str, list[str]] = {}  # set → drafts of outputs that passed, to delete then
         passed: Counter[str] = Counter()
         failed: Counter[str] = Counter()
         drafts: list[str] = []  # written whatever happens: they are the point of --draft
         obsolete: list[str] = []  # drafts of outputs that are up to date: the text fits, so they are history
+        notes: list[str] = []
         for index, job in enumerate(jobs, 1):
             target = args.out / job.filename
-            campaign = job.content.campaign.id
+            which = _set(job)
             if job.filename not in stale_names:
                 obsolete.append(job.draft_filename)
-                say(f"[{index}/{len(jobs)}] {job.label:45} up to date           → {target}")
-                continue
-            built, seconds = next(results)
-            if isinstance(built, MachineError):
-                raise built
-            if isinstance(built, HealthprintError):
-                failed[campaign] += 1
-                failures += built.lines if isinstance(built, LayoutError) else [str(built)]
-                written = ""
-                if isinstance(built, LayoutError) and built.draft is not None:
-                    out.stage(job.draft_filename, built.draft)
-                    drafts.append(job.draft_filename)
-                    written = f", draft → {args.out / job.draft_filename}"
-                say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (see below){written}")
-                continue
-            if args.strict and built.warnings:
-                failed[campaign] += 1
-                failures += built.warnings
-                say(f"[{index}/{len(jobs)}] {job.label:45} FAILED (warnings, --strict)")
-                continue
-            passed[campaign] += 1
-            staged.setdefault(campaign, []).extend(out.stage_pdf(job.filename, built.pdf, digests[job.filename]))
-            replaced.setdefault(campaign, []).append(job.draft_filename)
-            say(f"[{index}/{len(jobs)}] {job.label:45} {len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}")
-            for warning in built.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+                progress.line(index, job, f"up to date           → {target}", built=False)
+            else:
+                built, seconds = next(results)
+                if isinstance(built, MachineError):
+                    raise built
+                if isinstance(built, HealthprintError) or (args.strict and built.warnings):
+                    failed[which] += 1
+                    if isinstance(built, HealthprintError):
+                        failures += built.lines if isinstance(built, LayoutError) else [str(built)]
+                    else:
+                        failures += built.warnings
+                    written = ""
+                    if isinstance(built, LayoutError) and built.draft is not None:
+                        out.stage(job.draft_filename, built.draft)
+                        drafts.append(job.draft_filename)
+                        written = f", draft → {args.out / job.draft_filename}"
+                    reason = "warnings, --strict" if not isinstance(built, HealthprintError) else "see below"
+                    progress.line(index, job, f"FAILED ({reason}){written}", built=True)
+                else:
+                    passed[which] += 1
+                    staged.setdefault(which, []).extend(out.stage_pdf(job.filename, built.pdf,
+                                                                      digests[job.filename]))
+                    replaced.setdefault(which, []).append(job.draft_filename)
+                    progress.line(index, job, f"{len(built.pdf) / 1024:6.0f} KB {seconds:5.2f} s  → {target}",
+                                  built=True)
+                    for warning in built.warnings:
+                        print(f"warning: {warning}", file=sys.stderr)
+            if index == last[which]:
+                # One build, one version: a set's outputs are moved into place together or not at all.
+                if failed[which]:
+                    if passed[which]:
+                        notes.append(_not_written(which, passed[which], failed[which]))
+                else:
+                    out.commit(staged.get(which, []), replaced.get(which, []))
     finally:
         results.close()
 
-    # One build, one version: a campaign's outputs are moved into place together or not at all.
-    notes = [_not_written(campaign, passed[campaign], failed[campaign]) for campaign in passed if failed[campaign]]
-    done = [campaign for campaign in staged if not failed[campaign]]
-    out.commit([name for campaign in done for name in staged[campaign]] + drafts,
-               obsolete + [name for campaign in done for name in replaced[campaign]])
+    out.commit(drafts, obsolete)
     if failures:
         raise LayoutError(failures, notes=notes)
     built = len(stale)
@@ -315,6 +355,11 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     summary = (f"{built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
                + (f" ({fresh} up to date)" if fresh else ""))
     say(f"{shard}: built {summary}" if shard else f"Built {summary}")
+
+
+def _set(job: Job) -> str:
+    """The set an output belongs to, committed together: `stem-cell-safety` (`… for harbour-clinic`)."""
+    return job.content.campaign.id + (f" for {job.organisation.id}" if job.organisation else "")
 
 
 def _cache_dir(option: Path | None) -> Path:

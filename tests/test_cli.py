@@ -38,8 +38,8 @@ def test_unknown_choice_is_a_usage_error(run_cli):
 
 
 def test_build_prints_a_progress_line_per_pdf_and_a_summary(run_cli, campaign, tmp_path):
-    """One line per PDF with its size and time, then `Built N PDFs in X s`: every poster size the
-    campaign asks for, in every order."""
+    """One line per PDF with its size and time, the rate so far and the time left, then `Built N PDFs in
+    X s`: every poster size the campaign asks for, in every order. Not a terminal: no bar."""
     jobs = plan([campaign], formats={"poster"})
     code, out, _ = run_cli("--format", "poster", "--campaign", "stem-cell-safety", "--out", str(tmp_path))
     lines = out.splitlines()
@@ -47,7 +47,8 @@ def test_build_prints_a_progress_line_per_pdf_and_a_summary(run_cli, campaign, t
     assert len(lines) == len(jobs) + 1 and len(jobs) > 1
     for number, (line, job) in enumerate(zip(lines, jobs), 1):
         assert re.match(rf"\[{number}/{len(jobs)}\] {re.escape(job.label)}\s+\d+ KB\s+[\d.]+ s  → "
-                        rf"{re.escape(str(tmp_path / job.filename))}$", line)
+                        rf"{re.escape(str(tmp_path / job.filename))}  [\d.]+ PDFs/s, \d+ (s|min) left$", line)
+    assert lines[len(jobs) - 1].endswith(", 0 s left") and "\r" not in out
     assert re.fullmatch(rf"Built {len(jobs)} PDFs in [\d.]+ s into {re.escape(str(tmp_path))}/", lines[-1])
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(job.filename for job in jobs)
 

@@ -242,7 +242,7 @@ def test_out_inside_a_device(run_cli):
 def test_a_folder_where_a_pdf_goes_stops_the_whole_campaign(run_cli, tmp_path):
     """Neither order of the poster is written: the campaign is moved into place whole or not at all."""
     (tmp_path / NAME).mkdir()
-    code, _, err = run_cli("--out", str(tmp_path), "--format", "poster", "--size", "a3")
+    code, _, err = run_cli("--out", str(tmp_path), "--format", "poster", "--size", "a3", "--campaign", "stem-cell-safety")
     assert (code, err) == (2, f"{tmp_path / NAME}: a folder is in the way; move it away and build again\n")
     assert [p.name for p in tmp_path.iterdir()] == [NAME]
 
