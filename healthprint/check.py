@@ -130,7 +130,7 @@ class _Failure:
         if self.reason != "wide" and longest and longest != self.place.key:
             place = _locate(sources, longest)
             told += (f" (the longest text {'on this page' if self.slot.startswith('page') else 'in this panel'}: "
-                     f"{place.file}:{place.line}:{place.column} {place.key})")
+                     f"{place.file}:{place.line}:{place.column}{' ' + place.key if place.key else ''})")
         if self.place.key:
             message = str(_locate(sources, self.place.key, f"{output}, {self.slot}: {told}"))
         else:  # text the template adds (a mark, a separator): name the part around it

@@ -235,9 +235,12 @@ def _organisation(row: _Row, folder: Path, problems: list[Problem]) -> Organisat
     name = _by_language(row, "name", problems)
     if not name:
         problems.append(row.problem("name", "missing: every organisation needs a name"))
+    phones = _phones(row, problems)
+    address = _by_language(row, "address", problems)
     website = row.values.get("website")
     if website and not WEB_ADDRESS.regex.fullmatch(website):
         problems.append(row.problem("website", f"{quote(website)} is not {WEB_ADDRESS.described}"))
+    hours = _by_language(row, "hours", problems)
     logo = None
     if row.values.get("logo"):
         logo = folder / row.values["logo"]
@@ -245,8 +248,8 @@ def _organisation(row: _Row, folder: Path, problems: list[Problem]) -> Organisat
         if data_problem:
             problems.append(row.problem("logo", data_problem))
     organisation = Organisation(
-        id=identifier, name=name, phones=_phones(row, problems), address=_by_language(row, "address", problems),
-        website=website, hours=_by_language(row, "hours", problems), logo=logo, where=row.where, file=str(row.path),
+        id=identifier, name=name, phones=phones, address=address, website=website, hours=hours, logo=logo,
+        where=row.where, file=str(row.path),
         row=row.number if row.source is None else row.source.positions.get((row.index,), (0, 0))[0],
         columns=tuple(row.values))
     if len(problems) > before:

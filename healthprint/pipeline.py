@@ -56,15 +56,16 @@ class Job:
 
     @property
     def output(self) -> str:
-        """This output within its campaign: `handout-a4 zh-Hans+en` (`… print` for the print variant)."""
+        """This output within its campaign: `handout-a4 zh-Hans+en` (`… print` for the print variant, `… for
+        harbour-clinic` in an organisation's set)."""
         suffix = "" if self.variant == "screen" else f" {self.variant}"
-        return f"{self.format}-{self.size.name} {self.order}{suffix}"
+        organisation = f" for {self.organisation.id}" if self.organisation else ""
+        return f"{self.format}-{self.size.name} {self.order}{suffix}{organisation}"
 
     @property
     def label(self) -> str:
         """How messages name this output: `stem-cell-safety handout-a4 zh-Hans+en` (`… for harbour-clinic`)."""
-        return f"{self.content.campaign.id} {self.output}" + (f" for {self.organisation.id}" if self.organisation
-                                                               else "")
+        return f"{self.content.campaign.id} {self.output}"
 
     @property
     def filename(self) -> str:
