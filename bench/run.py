@@ -8,6 +8,8 @@ Measures, and prints as one Markdown table:
   (e) the size of every PDF of the full build;
   (g) how long hostile content takes to be refused (CPU time of load_campaign): a 50 MB file, and under
       the 250 kB limit 60 000 list items, 200 000 levels of nesting, one unquoted text;
+  (h) with --orgs N [N …]: N generated organisations × the A4 handout (screen, zh-Hans+en), one process
+      on all cores, warm font cache: wall time, PDFs/s, seconds per PDF per core, peak memory;
   (f) with --before: the same A4 handout as (a) the way WeasyPrint does it on its own, with the full
       Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (7–14 s).
 (a)-(c) report the median wall time of --repeat runs and the peak RSS of the build process; with
@@ -130,17 +132,58 @@ def refusal_times(tmp: Path) -> list[tuple[str, float]]:
     return results
 
 
+# Han characters to make every generated organisation's name different (and its font subset with it).
+NAME_CHARACTERS = "安宁康和平泰福华美东西南北中心山水林森春秋星月光明仁爱同济协德永佳新世纪天地人民众生长青"
+
+
+def organisations_csv(path: Path, count: int) -> None:
+    """`count` organisations as a spreadsheet exports them, each with its own name, phone and address."""
+    rows = ["id,name:zh-Hans,name:en,phone,address:zh-Hans,address:en,website"]
+    for index in range(count):
+        a, b = (NAME_CHARACTERS[(index * step) % len(NAME_CHARACTERS)] for step in (1, 7))
+        rows.append(f"clinic-{index},{a}{b}社区诊所,Clinic {index},010 {6000 + index:04d} {index % 10000:04d},"
+                    f"北京市{a}{b}路 {index} 号,\"{index} Park Road, Beijing\",https://clinic-{index}.example.org")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def organisation_batches(counts: list[int], tmp: Path, cache: Path) -> list[tuple[int, float, float]]:
+    """(h): (count, wall seconds, peak MB) of one batch build per count."""
+    results = []
+    for count in counts:
+        orgs = tmp / f"orgs-{count}" / "clinics.csv"
+        orgs.parent.mkdir()
+        organisations_csv(orgs, count)
+        wall, peak = run_child(["--campaign", "stem-cell-safety", "--orgs", str(orgs), *HANDOUT, "-q",
+                                "--out", str(orgs.parent / "out")], cache)
+        results.append((count, wall, peak))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a), (b), (c) to take the median of")
     parser.add_argument("--before", action="store_true", help="also time plain WeasyPrint with full fonts (slow)")
     parser.add_argument("--stock-handout", type=Path, help=argparse.SUPPRESS)  # the child process of (f)
+    parser.add_argument("--orgs", type=int, nargs="+", metavar="N",
+                        help="only (h): batches of N generated organisations, e.g. --orgs 100 1000")
     options = parser.parse_args()
     if options.stock_handout:
         return stock_weasyprint_handout(options.stock_handout)
     repeat = options.repeat
     if repeat < 1:
         parser.error("--repeat must be at least 1")
+
+    if options.orgs:
+        with tempfile.TemporaryDirectory(prefix="healthprint-bench-") as tmp:
+            cache = Path(tmp) / "cache"
+            run_child(HANDOUT + ["--out", str(Path(tmp) / "warm")], cache)  # the campaign's subsets, once
+            batches = organisation_batches(options.orgs, Path(tmp), cache)
+        cores = os.cpu_count() or 1
+        print(f"{cores} CPUs\n\n| organisations × A4 handout | wall | PDFs/s | s per PDF per core | peak MB |")
+        print("|--:|--:|--:|--:|--:|")
+        for count, wall, peak in batches:
+            print(f"| {count} | {wall:.1f} s | {count / wall:.2f} | {wall * cores / count:.3f} | {peak:.0f} |")
+        return
 
     with tempfile.TemporaryDirectory(prefix="healthprint-bench-") as tmp:
         tmp = Path(tmp)

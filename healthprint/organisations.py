@@ -280,8 +280,9 @@ def language_problems(organisations: list[Organisation], languages: set[str]) ->
                 given = lang if lang in values else ""
                 column = f"{name}:{given}" if given else name
                 if CJK_CHARACTER.search(text) and not LANGUAGES[lang].cjk:
+                    advice = f"write it in {LANGUAGES[lang].names['en']}" if given else f"give {name}:{lang} too"
                     problems.append(organisation.problem((column,), f"Chinese, Japanese or Korean text for {lang}; "
-                                                                    f"give {name}:{lang} too"))
+                                                                    f"{advice}"))
                 missing = next((c for c in text if c not in " " and ord(c) not in cmap(FONTS[0].path)), None)
                 if missing:
                     problems.append(organisation.problem((column,), f"U+{ord(missing):04X} {quote(missing)} has no "
