@@ -50,7 +50,7 @@ _JPEG = b"\xff\xd8\xff"
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
 _NOT_AN_IMAGE = "not an SVG, PNG or JPEG image"
-_OUTSIDE = "is a link to a file outside the folder of the organisations list; logos must be inside it"
+_OUTSIDE = "is a link to a file outside the folder of the organisations file; keep logos beside it"
 _TOO_LARGE = f"larger than {MAX_LOGO_BYTES // 1_000_000} MB; a logo is a few hundred kB at most"
 # Pillow's modes we convert to RGB(A) exactly; a CMYK JPEG was made for one press, not ours.
 _MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA"}
@@ -82,8 +82,9 @@ Drawing = tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # ("start" |
 
 @dataclass(frozen=True)
 class Logo:
-    """A logo that passed `read_logo`. PNG and JPEG: `width` and `height` in pixels, `data` the file;
-    SVG: `width` and `height` of its viewBox, `drawing` its sanitised elements."""
+    """A logo that passed `read_logo`: `data` is the file as read (fingerprint it: never read the file
+    again). PNG and JPEG: `width` and `height` in pixels; SVG: those of its viewBox, and `drawing` its
+    sanitised elements."""
 
     name: str  # the file's name, for messages
     kind: str  # "svg", "png" or "jpeg"
@@ -408,7 +409,7 @@ class _SvgReader:
         if self.problems or view_box is None:
             return None, self.problems
         left, top, width, height = view_box
-        return Logo(self.name, "svg", width, height, drawing=tuple(self.drawing),
+        return Logo(self.name, "svg", width, height, data=data, drawing=tuple(self.drawing),
                     view_box=f"{left:g} {top:g} {width:g} {height:g}"), []
 
     def _check_uses(self) -> None:

@@ -157,7 +157,7 @@ def _shapes(svg: str) -> list[tuple[str, dict[str, str]]]:
 def test_a_clean_svg_passes_and_keeps_its_drawing():
     path = EXAMPLES / "logos" / "harbour-clinic.svg"
     logo, problems = read_logo(path, EXAMPLES)
-    assert problems == []
+    assert problems == [] and logo.data == path.read_bytes()
     assert (logo.kind, logo.name, logo.aspect_ratio) == ("svg", "harbour-clinic.svg", 1.0)
     assert logo.ppi(30) == float("inf")
     svg = logo.svg_for("screen")
@@ -274,8 +274,8 @@ def test_a_link_to_a_logo_outside_the_folder_is_refused(tmp_path):
     (folder / "clinic.png").symlink_to(outside)
     logo, problems = read_logo(folder / "clinic.png", folder)
     assert logo is None and [str(problem) for problem in problems] == [
-        f"{folder / 'clinic.png'}: is a link to a file outside the folder of the organisations list; logos must be "
-        "inside it"]
+        f"{folder / 'clinic.png'}: is a link to a file outside the folder of the organisations file; keep logos "
+        "beside it"]
 
 
 @pytest.mark.parametrize("make, kind", [(os.mkfifo, "a FIFO (named pipe)"), (os.mkdir, "a folder")])
