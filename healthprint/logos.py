@@ -11,7 +11,8 @@ What `read_logo` guarantees for a logo it returns:
   Anything else — a script, foreignObject, image, style sheet, event attribute, DTD or entity, a link
   or `url()` leading out of the file, an element or attribute not on the list — is refused with a
   one-line problem naming the file, the place and what was refused: nothing is dropped silently
-  (only `<title>`, `<desc>` and comments, which draw nothing).
+  (only `<title>`, `<desc>` and comments, which draw nothing). Its ids start with `logo-<hash>-`, so
+  they never meet another logo's or the page's.
 - A PNG or JPEG decodes completely (no truncated file), has at most 40 megapixels (checked from its
   header, before decoding: a decompression bomb costs nothing) and a colour mode we can convert.
 
@@ -409,7 +410,13 @@ class _SvgReader:
         if self.problems or view_box is None:
             return None, self.problems
         left, top, width, height = view_box
-        return Logo(self.name, "svg", width, height, data=data, drawing=tuple(self.drawing),
+        # WeasyPrint 70 looks an inline SVG's `#id` up in the whole page: two logos that both say id="a"
+        # would both draw the first one's. Ids named by the file's hash never meet another logo's or the
+        # page's own; the same logo placed twice has the same shapes under the same ids.
+        prefix = f"logo-{hashlib.sha256(data).hexdigest()[:8]}-"
+        drawing = tuple((event, tag, tuple((name, _prefixed(name, value, prefix)) for name, value in attributes))
+                        for event, tag, attributes in self.drawing)
+        return Logo(self.name, "svg", width, height, data=data, drawing=drawing,
                     view_box=f"{left:g} {top:g} {width:g} {height:g}"), []
 
     def _check_uses(self) -> None:
@@ -444,6 +451,15 @@ class _SvgReader:
                                              "above 0 (or width and height in px to make one)"))
             return None
         return box
+
+
+def _prefixed(name: str, value: str, prefix: str) -> str:
+    """An attribute with `prefix` before the id it names or refers to (as sanitised: `#id`, `url(#id)`)."""
+    if name == "id":
+        return prefix + value
+    if name == "href" or value.startswith("url(#"):
+        return value.replace("#", "#" + prefix, 1)
+    return value
 
 
 def _split(raw: str) -> tuple[str, str, str]:

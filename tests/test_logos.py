@@ -1,8 +1,10 @@
 """Organisation logos (healthprint/logos.py): SVGs sanitised by an allow-list, every refusal one line;
 PNG and JPEG read defensively; resolution for print; RGB and CMYK files, the same bytes every time."""
 
+import hashlib
 import io
 import os
+import re
 import struct
 import time
 import zlib
@@ -174,10 +176,21 @@ def test_an_exported_svg_keeps_its_drawing_in_plain_attributes(tmp_path):
             '<path d="M0,0 L10,10" fill-rule="evenodd"/><use xlink:href="#c"/></g>')
     logo, problems = read(tmp_path, "clinic.svg", HEAD + body + "</svg>")
     assert problems == []
+    c = f"logo-{hashlib.sha256(logo.data).hexdigest()[:8]}-c"
     assert logo.svg_for("screen") == (
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 10 10"><defs><clipPath id="c"><circle cx="5" cy="5" r="4"/></clipPath>'
-        '</defs><g clip-path="url(#c)" fill="#008080" stroke="#ff0000" stroke-width="0.5">'
-        '<path d="M0,0 L10,10" fill-rule="evenodd"/><use href="#c"/></g></svg>')
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 10 10"><defs><clipPath id="{c}"><circle cx="5" cy="5" r="4"/>'
+        f'</clipPath></defs><g clip-path="url(#{c})" fill="#008080" stroke="#ff0000" stroke-width="0.5">'
+        f'<path d="M0,0 L10,10" fill-rule="evenodd"/><use href="#{c}"/></g></svg>')
+
+
+def test_two_logos_never_share_an_id(tmp_path):
+    # WeasyPrint looks `#a` up in the whole page: with the same id, the second logo drew the first one's shape.
+    body = '<defs><rect id="a" width="10" height="10" fill="{}"/></defs><use href="#a"/></svg>'
+    red, _ = read(tmp_path, "red.svg", HEAD + body.format("red"))
+    blue, _ = read(tmp_path, "blue.svg", HEAD + body.format("blue"))
+    ids = [re.findall(r'id="([^"]+)"', logo.svg_for("screen")) for logo in (red, blue)]
+    assert ids[0] != ids[1] and all(found[0].startswith("logo-") for found in ids)
+    assert all(f'href="#{found[0]}"' in logo.svg_for("screen") for logo, found in zip((red, blue), ids))
 
 
 def test_print_rewrites_every_colour_and_nothing_else(tmp_path):
@@ -185,14 +198,15 @@ def test_print_rewrites_every_colour_and_nothing_else(tmp_path):
             '<circle r="2" style="fill:#0f0;stroke:none"/></g><use href="#abcdef" fill="none"/>')
     logo, problems = read(tmp_path, "clinic.svg", HEAD + body + "</svg>")
     printed = logo.svg_for("print", lambda colour: device_cmyk(colour, "#000080"))
+    group = f"logo-{hashlib.sha256(logo.data).hexdigest()[:8]}-abcdef"  # an id that looks like a colour
     assert printed == (
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 10 10"><g id="abcdef" fill="device-cmyk(0 1 1 0)" '
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 10 10"><g id="{group}" fill="device-cmyk(0 1 1 0)" '
         'stroke="device-cmyk(1 1 0 0)"><rect width="5" height="5" fill="device-cmyk(0 0 0 1)"/>'
-        '<circle r="2" fill="device-cmyk(1 0 1 0)" stroke="none"/></g><use href="#abcdef" fill="none"/></svg>')
+        f'<circle r="2" fill="device-cmyk(1 0 1 0)" stroke="none"/></g><use href="#{group}" fill="none"/></svg>')
     assert logo.svg_for("screen") == (
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 10 10"><g id="abcdef" fill="#ff0000" stroke="#0000ff"><rect width="5" '
-        'height="5" fill="#000080"/><circle r="2" fill="#00ff00" stroke="none"/></g><use href="#abcdef" fill="none"/>'
-        '</svg>')
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 10 10"><g id="{group}" fill="#ff0000" stroke="#0000ff"><rect width="5" '
+        f'height="5" fill="#000080"/><circle r="2" fill="#00ff00" stroke="none"/></g><use href="#{group}" '
+        'fill="none"/></svg>')
     with pytest.raises(ValueError):
         logo.svg_for("print")
 
