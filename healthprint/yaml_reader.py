@@ -80,8 +80,9 @@ class _Refused(Exception):
 _OUTSIDE = "is a link to a file outside the campaign folder; content files must be inside it"
 
 
-def _read_text(path: Path, folder: Path, outside: str = _OUTSIDE) -> str:
-    """The text of a regular file inside `folder`, at most MAX_FILE_BYTES, never blocking on a FIFO or device.
+def _read_bytes(path: Path, folder: Path, outside: str, limit: int, too_large: str) -> bytes:
+    """The bytes of a regular file inside `folder`, at most `limit`, never blocking on a FIFO or device;
+    `outside` is the message for a link that leads out of `folder`, `too_large` for a longer file.
 
     The type is checked before opening (opening a FIFO for reading waits for a writer) and again on
     the open file, so a file swapped in between is caught too.
@@ -104,11 +105,18 @@ def _read_text(path: Path, folder: Path, outside: str = _OUTSIDE) -> str:
             after = os.fstat(file.fileno())
             if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(after.st_mode):
                 raise _Refused("was replaced while being read; try again")
-            data = file.read(MAX_FILE_BYTES + 1)
+            data = file.read(limit + 1)
     except OSError as error:
         raise _Refused(f"cannot be read ({error.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise _Refused(f"larger than {MAX_FILE_BYTES // 1000} kB; a content file is a few kB of text")
+    if len(data) > limit:
+        raise _Refused(too_large)
+    return data
+
+
+def _read_text(path: Path, folder: Path, outside: str = _OUTSIDE) -> str:
+    """The text of a regular file inside `folder`, at most MAX_FILE_BYTES of UTF-8 (see `_read_bytes`)."""
+    data = _read_bytes(path, folder, outside, MAX_FILE_BYTES,
+                       f"larger than {MAX_FILE_BYTES // 1000} kB; a content file is a few kB of text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -214,14 +222,29 @@ class _Reader:
         return value
 
 
+def _refused(path: Path, refused: _Refused) -> list[Problem]:
+    mark = refused.mark
+    return [Problem(str(path), mark and mark.line + 1, mark and mark.column + 1, "", refused.message)]
+
+
 def read_text(path: Path, folder: Path, outside: str) -> tuple[str | None, list[Problem]]:
     """The text of a file of `folder` read with the checks of content files, or the problem with it;
     `outside` is the message for a link that leads out of `folder`."""
     try:
         return _read_text(path, folder, outside), []
     except _Refused as refused:
-        mark = refused.mark
-        return None, [Problem(str(path), mark and mark.line + 1, mark and mark.column + 1, "", refused.message)]
+        return None, _refused(path, refused)
+
+
+def read_bytes(path: Path, folder: Path, outside: str, limit: int,
+               too_large: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a file of `folder` read with the checks of content files (a regular file inside it,
+    links only within it, at most `limit` bytes), or the problem with it; `outside` and `too_large` are
+    the messages for a link that leads out of `folder` and for a longer file."""
+    try:
+        return _read_bytes(path, folder, outside, limit, too_large), []
+    except _Refused as refused:
+        return None, _refused(path, refused)
 
 
 def _shortened(problem: str) -> str:
@@ -243,9 +266,7 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
         finally:
             loader.dispose()
     except _Refused as refused:
-        mark = refused.mark
-        return YamlFile(shown_as, None), [Problem(shown_as, mark and mark.line + 1, mark and mark.column + 1, "",
-                                                  refused.message)]
+        return YamlFile(shown_as, None), _refused(path, refused)
     except yaml.reader.ReaderError as error:  # a control character: the reader knows its offset only
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
