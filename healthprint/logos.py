@@ -51,7 +51,7 @@ _JPEG = b"\xff\xd8\xff"
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
 _NOT_AN_IMAGE = "not an SVG, PNG or JPEG image"
-_OUTSIDE = "is a link to a file outside the folder of the organisations file; keep logos beside it"
+OUTSIDE = "is a link to a file outside the folder of the organisations file; keep logos beside it"
 _TOO_LARGE = f"larger than {MAX_LOGO_BYTES // 1_000_000} MB; a logo is a few hundred kB at most"
 # Pillow's modes we convert to RGB(A) exactly; a CMYK JPEG was made for one press, not ours.
 _MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA"}
@@ -190,7 +190,7 @@ def resolution_findings(logo: Logo, width_mm: float, label: str) -> tuple[list[s
 
 def read_logo(path: Path, inside: Path) -> tuple[Logo | None, list[Problem]]:
     """The logo in `path`, a file of the folder `inside`, or the problems with it (one line each)."""
-    data, problems = read_bytes(path, inside, _OUTSIDE, MAX_LOGO_BYTES, _TOO_LARGE)
+    data, problems = read_bytes(path, inside, OUTSIDE, MAX_LOGO_BYTES, _TOO_LARGE)
     if data is None:
         return None, problems
     if data.startswith(_PNG):

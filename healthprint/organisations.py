@@ -22,6 +22,7 @@ from typing import Any
 from .errors import ContentError, Problem, quote
 from .fonts import FONTS, cmap
 from .languages import LANGUAGES
+from .logos import OUTSIDE, Logo, read_logo
 from .schema import LINE, PHONE, SLUG, WEB_ADDRESS
 from .text import CJK_CHARACTER
 from .yaml_reader import YamlFile, read_text, read_yaml
@@ -30,7 +31,6 @@ ORGANISATION_KEY = "org"  # the `data-key` prefix of an organisation's texts: `o
 FIELDS = ("id", "name", "phone", "address", "website", "hours", "logo")
 PER_LANGUAGE = ("name", "address", "hours", "phone")  # may come as `name:zh-Hans`
 MAX_ORGANISATIONS = 5000
-_OUTSIDE = "is a link to a file outside the folder of the organisations file; keep logos beside it"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Organisation:
     address: dict[str, str] = field(default_factory=dict)
     website: str | None = None
     hours: dict[str, str] = field(default_factory=dict)
-    logo: Path | None = None
+    logo: Logo | None = None
     where: str = ""  # `clinics.csv:14`: named in messages about this organisation
     digest: str = ""  # of its values and its logo's bytes: part of each of its PDFs' fingerprint
     file: str = ""
@@ -115,7 +115,7 @@ class _Row:
 
 
 def _csv_rows(path: Path, folder: Path) -> tuple[list[_Row], list[Problem]]:
-    text, problems = read_text(path, folder, _OUTSIDE)
+    text, problems = read_text(path, folder, OUTSIDE)
     if text is None:
         return [], problems
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -243,10 +243,9 @@ def _organisation(row: _Row, folder: Path, problems: list[Problem]) -> Organisat
     hours = _by_language(row, "hours", problems)
     logo = None
     if row.values.get("logo"):
-        logo = folder / row.values["logo"]
-        data_problem = _logo_problem(logo, folder)
-        if data_problem:
-            problems.append(row.problem("logo", data_problem))
+        logo, logo_problems = read_logo(folder / row.values["logo"], folder)
+        problems += [row.problem("logo", problem.message if problem.file == str(folder / row.values["logo"])
+                                 and problem.line is None else str(problem)) for problem in logo_problems]
     organisation = Organisation(
         id=identifier, name=name, phones=phones, address=address, website=website, hours=hours, logo=logo,
         where=row.where, file=str(row.path),
@@ -256,14 +255,8 @@ def _organisation(row: _Row, folder: Path, problems: list[Problem]) -> Organisat
         return None
     digest = hashlib.sha256(repr(sorted(row.values.items())).encode())
     if logo is not None:
-        digest.update(logo.read_bytes())
+        digest.update(logo.data)
     return dataclasses.replace(organisation, digest=digest.hexdigest())
-
-
-def _logo_problem(logo: Path, folder: Path) -> str:
-    """A logo must be a regular file beside the organisations file (read as content files are)."""
-    _, problems = read_text(logo, folder, _OUTSIDE)
-    return problems[0].message if problems and "not UTF-8" not in problems[0].message else ""
 
 
 def language_problems(organisations: list[Organisation], languages: set[str]) -> list[Problem]:

@@ -23,7 +23,8 @@ from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
 from .finish import finish
 from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
-from .render import render_html, stylesheet
+from .logos import resolution_findings
+from .render import logo_size, render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
 from .campaign import CampaignContent, output_orders, output_sizes
 from .organisations import ORGANISATION_KEY, Organisation
@@ -145,6 +146,10 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
         raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
     document = _fill_pages(job, document, cache_dir, subset_first)
     findings = preflight(document, job.size, required_content(job.content, job.langs, job.organisation), job.label)
+    logo = job.organisation.logo if job.organisation else None
+    if logo is not None and job.variant == "print":  # sharp enough to print at the size it is drawn
+        errors, warnings = resolution_findings(logo, logo_size(logo)[0], job.label)
+        findings = dataclasses.replace(findings, errors=findings.errors + errors, warnings=findings.warnings + warnings)
     if findings.errors:
         raise LayoutError(findings.errors)
     return Built(_write(document, job), findings.warnings)
@@ -153,15 +158,18 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
 def _lay_out(job: Job, size: Size, cache_dir: Path, subset_first: bool) -> Layout:
     """`job` rendered at `size` (its own, or one with another page plan) and laid out."""
     campaign = job.content.campaign
+    files = []
+    logo = job.organisation.logo if job.organisation else None
+    if logo is not None and logo.kind != "svg":  # a PNG or JPEG: a file WeasyPrint may read, RGB or CMYK
+        files.append(logo.print_file(cache_dir, CMYK_PROFILE) if job.variant == "print" else logo.screen_file(cache_dir))
     try:
         html = render_html(campaign, job.content.texts, job.format, size, job.langs, job.variant == "print",
-                           job.templates, job.organisation)
+                           job.templates, job.organisation, files[0] if files else None)
         css = stylesheet(job.format, size, campaign.colours, job.templates)
     except jinja2.TemplateError as error:
         if not job.templates.texts:  # the packaged templates are ours: a bug
             raise
         raise LayoutError([f"{job.label}: {template_error(error, job.templates)}"]) from None
-    files = []
     if job.variant == "print":
         css = print_stylesheet(css, campaign.colours)
         files.append(CMYK_PROFILE)

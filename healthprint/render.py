@@ -8,10 +8,11 @@ names a missing value fails the build instead of printing an empty string.
 import dataclasses
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import FORMATS, Size
@@ -21,6 +22,7 @@ from .press import device_cmyk
 from .qr import qr_svg
 from .resources import NO_OVERRIDES, Loader, Overrides, find, icon_svg
 from .campaign import region_name
+from .logos import Logo
 from .organisations import ORGANISATION_KEY, Organisation
 from .schema import Campaign, Colours, Texts
 from .text import map_texts, tidy, typeset
@@ -161,9 +163,30 @@ def _organisation_view(organisation: Organisation, langs: tuple[str, ...], campa
                             Markup(qr_svg(link, dark, light)) if link else None)
 
 
+LOGO_BOX_MM = (20, 14)  # the largest a logo is drawn, width × height: in the organisation block's gutter
+
+
+def logo_size(logo: Logo) -> tuple[float, float]:
+    """Width and height (mm) of `logo` drawn as large as it fits in LOGO_BOX_MM."""
+    width, height = LOGO_BOX_MM
+    return (width, width / logo.aspect_ratio) if logo.aspect_ratio > width / height else \
+        (height * logo.aspect_ratio, height)
+
+
+def _logo_markup(logo: Logo, print_colours: bool, ink: str, file: Path | None) -> Markup:
+    """The logo at its size: an SVG inline (its colours in CMYK for print), a PNG or JPEG from `file`.
+    Decorative: the organisation's name is printed beside it."""
+    width, height = logo_size(logo)
+    style = f"width: {width:.2f}mm; height: {height:.2f}mm"
+    if logo.kind == "svg":
+        svg = logo.svg_for("print", lambda colour: device_cmyk(colour, ink)) if print_colours else logo.svg_for("screen")
+        return Markup(svg.replace("<svg ", f'<svg style="{style}" aria-hidden="true" ', 1))
+    return Markup(f'<img src="{escape(file.resolve().as_uri())}" style="{style}" alt="" aria-hidden="true">')
+
+
 def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, size: Size,
                 langs: tuple[str, ...], print_colours: bool = False, templates: Overrides = NO_OVERRIDES,
-                organisation: Organisation | None = None) -> str:
+                organisation: Organisation | None = None, logo_file: Path | None = None) -> str:
     """The HTML of one output: `format_name` at `size`, languages in the order `langs`, from the packaged
     templates or those of `templates` that replace them.
 
@@ -190,7 +213,11 @@ def render_html(campaign: Campaign, texts: dict[str, Texts], format_name: str, s
     )
     template = environment(templates).get_template(FORMATS[format_name].template)
     dark, light = ((device_cmyk(colour, colours.ink) if print_colours else colour) for colour in (colours.ink, colours.paper))
-    org = _organisation_view(organisation, langs, campaign.url, dark, light) if organisation else None
+    org = None
+    if organisation:
+        org = _organisation_view(organisation, langs, campaign.url, dark, light)
+        if organisation.logo:
+            org = dataclasses.replace(org, logo=_logo_markup(organisation.logo, print_colours, colours.ink, logo_file))
     return template.render(t=t, meta=meta, size=size, langs=langs, main_pictogram=campaign.pictogram,
                            icon_colour=icon_colour, help_colour=help_colour, paper_colour=paper_colour, org=org)
 
