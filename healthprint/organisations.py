@@ -281,3 +281,13 @@ def language_problems(organisations: list[Organisation], languages: set[str]) ->
                     problems.append(organisation.problem((column,), f"U+{ord(missing):04X} {quote(missing)} has no "
                                                                     "glyph in the fonts"))
     return list(dict.fromkeys(problems))  # a value given for all languages: reported once
+
+
+def batch_characters(organisations: list[Organisation]) -> str:
+    """Every character the organisations' texts hold, sorted: what a batch's font subsets must cover."""
+    texts = [organisation.website or "" for organisation in organisations]
+    for organisation in organisations:
+        for values in (organisation.name, organisation.address, organisation.hours):
+            texts += values.values()
+        texts += [phone.label + phone.number for phones in organisation.phones.values() for phone in phones]
+    return "".join(sorted(set("".join(texts))))

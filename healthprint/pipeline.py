@@ -27,7 +27,7 @@ from .logos import resolution_findings
 from .render import logo_size, render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
 from .campaign import CampaignContent, output_orders, output_sizes
-from .organisations import ORGANISATION_KEY, Organisation
+from .organisations import ORGANISATION_KEY, Organisation, batch_characters
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class Job:
     crop_marks: bool = False  # print variant only
     templates: Overrides = NO_OVERRIDES  # the campaign's and the user's templates that replace packaged ones
     organisation: Organisation | None = None  # printed for this clinic or NGO (--orgs), or the generic set
+    # Every character of every organisation of the batch: in each one's font subsets, so the whole batch
+    # shares one subset of each font (made once, loaded once by each worker) instead of one per clinic.
+    batch_characters: str = ""
 
     @property
     def sources(self) -> dict:
@@ -101,7 +104,8 @@ def inputs_digest(job: Job) -> str:
     """Fingerprint of everything that shapes a job's PDF: code, templates (the overriding ones it uses
     included), fonts, options, content (an organisation's values and logo included)."""
     content = "".join(f"{name}:{source.digest}\0" for name, source in sorted(job.sources.items()))
-    key = f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{job.templates.digest}\0{content}"
+    key = (f"{_tool_digest()}\0{job.label}\0{job.crop_marks}\0{job.templates.digest}\0{content}\0"
+           f"{job.batch_characters}")
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -112,6 +116,7 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
     user's) replace packaged templates, and a campaign's own replace both. With `organisations`, one
     set per organisation, organisation by organisation (an interrupted batch has whole sets done)."""
     jobs = []
+    characters = batch_characters(organisations or [])
     for organisation, content in ((org, content) for org in organisations or [None] for content in contents):
         for _, output, size in output_sizes(content.campaign):
             if (formats and output.format not in formats) or (sizes and size.name not in sizes):
@@ -120,7 +125,7 @@ def plan(contents: list[CampaignContent], formats: set[str] | None = None, sizes
                 if orders and "+".join(langs) not in orders:
                     continue
                 jobs.append(Job(content, output.format, size, langs, variant, crop_marks,
-                                content.templates.over(templates), organisation))
+                                content.templates.over(templates), organisation, characters))
     return jobs
 
 
@@ -175,7 +180,7 @@ def _lay_out(job: Job, size: Size, cache_dir: Path, subset_first: bool) -> Layou
         files.append(CMYK_PROFILE)
     check_langs(html, job.label)
     # The characters as printed: HTML escapes such as &#39; stand for characters the fonts must hold.
-    font_css, font_files = font_faces_css(unescape(html) + css, cache_dir, subset_first)
+    font_css, font_files = font_faces_css(unescape(html) + css + job.batch_characters, cache_dir, subset_first)
     return lay_out(html, font_css + "\n" + css, font_files + files, job.label)
 
 

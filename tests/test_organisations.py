@@ -2,8 +2,11 @@
 mistakes named FILE:ROW:COLUMN, one set of PDFs per organisation with its name, phones, address and a
 QR code that decodes to its website, and a batch that resumes where it was interrupted."""
 
+import io
+import re
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
@@ -168,3 +171,38 @@ def test_a_clinic_name_too_long_for_the_handout_fails_naming_its_row(run_cli, tm
     assert code == 2
     assert "handout-a4 zh-Hans+en for north, page 2: " in err and f"text on this page: {path}:2:name:en)" in err, err
 
+
+
+def _images(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Every image XObject, in the pages and the forms they draw."""
+    found, todo = [], [page.obj.Resources for page in pdf.pages]
+    while todo:
+        for item in todo.pop().get("/XObject", {}).values():
+            if item.get("/Subtype") == "/Image":
+                found.append(item)
+            elif "/Resources" in item:
+                todo.append(item.Resources)
+    return found
+
+
+def test_print_editions_with_logos_are_cmyk_only(tmp_path):
+    """The print variant of the clinics with an SVG and a PNG logo: no RGB colour operator anywhere, the
+    PNG logo embedded as a CMYK image (the screen edition keeps it RGB), the QR code still decodes."""
+    campaign = load_campaign(ROOT / "content" / "stem-cell-safety")
+    clinics = [org for org in read_organisations(CLINICS) if org.logo is not None]
+    assert sorted(org.logo.kind for org in clinics) == ["png", "svg"]
+    for variant in ("print", "screen"):
+        for job in plan([campaign], formats={"handout"}, sizes={"a4"}, orders={"zh-Hans+en"}, variant=variant,
+                        organisations=clinics):
+            pdf = build_pdf(job, tmp_path / "cache").pdf
+            with pikepdf.open(io.BytesIO(pdf)) as document:
+                spaces = {str(image.get("/ColorSpace")) for image in _images(document)}
+                content = b"".join(page.Contents.read_bytes() for page in document.pages)
+            if variant == "print":
+                assert not re.search(rb"(?<![\w/])(rg|RG)\b", content), job.label
+                assert spaces <= {"/DeviceCMYK"}, (job.label, spaces)
+            else:
+                assert spaces <= {"/DeviceRGB"}, (job.label, spaces)
+            if job.organisation.logo.kind == "png":
+                assert spaces, job.label  # the PNG is an image of the page
+            assert _decode(pdf, 1) == [job.organisation.website], job.label
