@@ -1,6 +1,7 @@
 """Rasterise the built PDFs in out/ into the PNG page images the README shows.
 
-Run after `python build.py` and `python build.py --print --marks`:  python docs/previews.py
+Run after `python build.py`, `python build.py --print --marks` and
+`python build.py --campaign stem-cell-safety --orgs content/organisations/clinics.csv`:  python docs/previews.py
 (needs the test extras: pypdfium2)
 """
 
@@ -22,6 +23,9 @@ PAGES = {  # PDF in out/ → pages to show side by side
     "hand-hygiene_poster-a3_zh-Hant+en.pdf": (0,),
     "antibiotics_handout-a4_ko+en.pdf": (0, 1),
     "antibiotics_poster-a3_ko+en.pdf": (0,),
+    "harbour-clinic/stem-cell-safety_handout-a4_zh-Hans+en.pdf": (1,),  # built with --orgs
+    "lotus-clinic/stem-cell-safety_leaflet-a4_zh-Hans+en.pdf": (0,),
+    "river-ngo/stem-cell-safety_poster-a3_en+zh-Hans.pdf": (0,),
 }
 WIDTH_PX = 700  # of one page image: enough to read headings, small enough for a README
 
@@ -32,7 +36,8 @@ def main() -> None:
         for index in pages:
             page = document[index]
             image = page.render(scale=WIDTH_PX / page.get_width()).to_pil()
-            target = ROOT / "docs" / "images" / f"{Path(name).stem}-p{index + 1}.png"
+            stem = name.removesuffix(".pdf").replace("/", "_")  # an organisation's folder joins the name
+            target = ROOT / "docs" / "images" / f"{stem}-p{index + 1}.png"
             image.save(target, optimize=True)
             print(target.relative_to(ROOT))
 
