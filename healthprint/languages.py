@@ -42,7 +42,7 @@ class Language:
     regional_marks: str = ""
     # What the tool writes itself in this language: the labels of the dates line, and the sentence that
     # says in which languages the material exists (`{languages}`), with how a list of names is joined.
-    words: dict[str, str] = field(default_factory=dict)  # "published", "version", "review"
+    words: dict[str, str] = field(default_factory=dict)  # "published", "version", "review"; "phone": an unlabelled number of an organisation
     available_in: str = "{languages}"
     list_separator: str = ", "
     last_separator: str = " and "
@@ -72,8 +72,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
                                  "ko": "중국어(간체)", "en": "Chinese (Simplified)"},
              cjk=True, spaced=False, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, glyph_forms="ZHS",
              regional_marks="：；？！“”‘’",  # set to the left, not centred; quotes full-width
-             words={"published": "发布日期", "version": "版本", "review": "下次审核", "phone": "电话",
-                    "hours": "开放时间", "website": "网站"},
+             words={"published": "发布日期", "version": "版本", "review": "下次审核", "phone": "电话"},
              available_in="本材料提供{languages}版本。", list_separator="、", last_separator="和",
              regions={"japan": "日本", "china": "中国内地", "hong-kong": "香港", "macau": "澳门",
                       "taiwan": "台湾", "korea": "韩国", "singapore": "新加坡", "malaysia": "马来西亚",
@@ -84,8 +83,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
                                  "ko": "중국어(번체)", "en": "Chinese (Traditional)"},
              cjk=True, spaced=False, date="{year}年{month}月{day}日", marks=CHINESE_MARKS, quotes="「」",
              glyph_forms="ZHT", regional_marks="。，、“”‘’",  # full stop and commas centred; quotes full-width
-             words={"published": "發布日期", "version": "版本", "review": "下次審核", "phone": "電話",
-                    "hours": "開放時間", "website": "網站"},
+             words={"published": "發布日期", "version": "版本", "review": "下次審核", "phone": "電話"},
              available_in="本材料提供{languages}版本。", list_separator="、", last_separator="和",
              regions={"japan": "日本", "china": "中國內地", "hong-kong": "香港", "macau": "澳門",
                       "taiwan": "臺灣", "korea": "韓國", "singapore": "新加坡", "malaysia": "馬來西亞",
@@ -95,8 +93,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("ja", "Jpan", {"zh-Hans": "日文", "zh-Hant": "日文", "ja": "日本語", "ko": "일본어", "en": "Japanese"},
              cjk=True, spaced=False, date="{year}年{month}月{day}日",
              marks={**CHINESE_MARKS, ",": "、"}, quotes="「」", glyph_forms="JAN",
-             words={"published": "発行日", "version": "版", "review": "次回見直し", "phone": "電話",
-                    "hours": "受付時間", "website": "ウェブサイト"},
+             words={"published": "発行日", "version": "版", "review": "次回見直し", "phone": "電話"},
              available_in="この資料は{languages}で提供しています。", list_separator="、", last_separator="と",
              regions={"japan": "日本", "china": "中国本土", "hong-kong": "香港", "macau": "マカオ",
                       "taiwan": "台湾", "korea": "韓国", "singapore": "シンガポール", "malaysia": "マレーシア",
@@ -107,8 +104,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("ko", "Kore", {"zh-Hans": "韩文", "zh-Hant": "韓文", "ja": "韓国語", "ko": "한국어", "en": "Korean"},
              cjk=True, spaced=True, date="{year}년 {month}월 {day}일", marks=KOREAN_MARKS, glyph_forms="KOR",
              forms_by_override=True,
-             words={"published": "발행일", "version": "버전", "review": "다음 검토", "phone": "전화",
-                    "hours": "진료 시간", "website": "웹사이트"},
+             words={"published": "발행일", "version": "버전", "review": "다음 검토", "phone": "전화"},
              available_in="이 자료는 {languages}로 제공됩니다.", last_separator=" 및 ",
              regions={"japan": "일본", "china": "중국 본토", "hong-kong": "홍콩", "macau": "마카오",
                       "taiwan": "대만", "korea": "한국", "singapore": "싱가포르", "malaysia": "말레이시아",
@@ -117,8 +113,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
                       "vietnam": "베트남", "thailand": "태국"}),
     Language("en", "Latn", {"zh-Hans": "英文", "zh-Hant": "英文", "ja": "英語", "ko": "영어", "en": "English"},
              cjk=False, spaced=True, date="{day} {month_name} {year}", months=ENGLISH_MONTHS,
-             words={"published": "Published", "version": "Version", "review": "Next review", "phone": "Phone",
-                    "hours": "Opening hours", "website": "Website"},
+             words={"published": "Published", "version": "Version", "review": "Next review", "phone": "Phone"},
              available_in="Available in {languages}.",
              regions={"japan": "Japan", "china": "Mainland China", "hong-kong": "Hong Kong", "macau": "Macao",
                       "taiwan": "Taiwan", "korea": "South Korea", "singapore": "Singapore", "malaysia": "Malaysia",

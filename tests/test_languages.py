@@ -69,7 +69,7 @@ def test_every_korean_language_name_takes_the_particle_of_the_korean_sentence():
 
 def test_every_language_has_the_words_of_the_dates_line():
     for code, language in LANGUAGES.items():
-        assert set(language.words) == {"published", "version", "review"}, code
+        assert set(language.words) == {"published", "version", "review", "phone"}, code
 
 
 def test_the_built_small_print_says_which_languages_exist(built, campaign):
