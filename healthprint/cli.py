@@ -200,9 +200,15 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+# PDFs a pool of workers builds before it is replaced by a fresh one: a worker's memory grows by about
+# 0.4 MB a PDF (caches below WeasyPrint that garbage collection does not return), so a batch of
+# thousands keeps the memory of a batch of a hundred. Python refuses max_tasks_per_child with fork.
+PDFS_PER_POOL = 100
+
+
 def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
                draft: bool) -> Iterator[tuple[Built | HealthprintError, float]]:
-    """Results in job order, from a pool of worker processes when there is more than one job and core.
+    """Results in job order, from pools of worker processes when there is more than one job and core.
 
     Each output is built independently from the same inputs, so the bytes are those of a serial build.
     Workers are forked where the system allows it: they start with WeasyPrint already imported.
@@ -212,16 +218,18 @@ def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
             yield _timed_build(job, cache_dir, draft)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(os.getpid(), tempfile.gettempdir()))
-    try:
-        yield from pool.map(_timed_build, jobs, [cache_dir] * len(jobs), [draft] * len(jobs))
-    except BaseException:  # interrupted, or the build stopped early: don't wait for the running jobs
-        for worker in multiprocessing.active_children():
-            worker.terminate()
-        raise
-    finally:
-        pool.shutdown(cancel_futures=True)
+    for start in range(0, len(jobs), PDFS_PER_POOL):
+        part = jobs[start:start + PDFS_PER_POOL]
+        pool = ProcessPoolExecutor(min(workers, len(part)), mp_context=multiprocessing.get_context(method),
+                                   initializer=_start_worker, initargs=(os.getpid(), tempfile.gettempdir()))
+        try:
+            yield from pool.map(_timed_build, part, [cache_dir] * len(part), [draft] * len(part))
+        except BaseException:  # interrupted, or the build stopped early: don't wait for the running jobs
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            raise
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def run(argv: list[str]) -> int:

@@ -3,6 +3,7 @@ mistakes named FILE:ROW:COLUMN, one set of PDFs per organisation with its name, 
 QR code that decodes to its website, and a batch that resumes where it was interrupted."""
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -206,3 +207,28 @@ def test_print_editions_with_logos_are_cmyk_only(tmp_path):
             if job.organisation.logo.kind == "png":
                 assert spaces, job.label  # the PNG is an image of the page
             assert _decode(pdf, 1) == [job.organisation.website], job.label
+
+
+def _build_and_note_the_worker(job, cache_dir, draft):
+    """cli._timed_build, noting which process built the job (in the file PIDS names)."""
+    with open(os.environ["HEALTHPRINT_TEST_PIDS"], "a", encoding="utf-8") as pids:
+        pids.write(f"{os.getpid()}\n")
+    return REAL_TIMED_BUILD(job, cache_dir, draft)
+
+
+REAL_TIMED_BUILD = cli._timed_build
+
+
+def test_a_long_batch_gets_fresh_workers_every_pdfs_per_pool(run_cli, tmp_path, monkeypatch):
+    """Workers' memory grows a little with each PDF: a batch replaces its pool every PDFS_PER_POOL PDFs
+    (here 2), so no worker builds more than that many."""
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("HEALTHPRINT_TEST_PIDS", str(pids))
+    monkeypatch.setattr(cli, "PDFS_PER_POOL", 2)
+    monkeypatch.setattr(cli, "_timed_build", _build_and_note_the_worker)
+    code, _, err = run_cli("--campaign", "stem-cell-safety", "--orgs", str(CLINICS), "--format", "poster",
+                           "--size", "a3", "--out", str(tmp_path / "out"), "-j", "2")
+    assert (code, err) == (0, "")
+    workers = pids.read_text().split()
+    assert len(workers) == 6  # 3 clinics × 2 orders
+    assert max(workers.count(pid) for pid in set(workers)) <= 2 and len(set(workers)) >= 3
