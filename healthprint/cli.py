@@ -300,7 +300,7 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     digests = {job.filename: inputs_digest(job) for job in jobs}
     stale = [job for job in jobs if args.force or not out.up_to_date(job.filename, digests[job.filename])]
     stale_names = {job.filename for job in stale}
-    last = {_set(job): index for index, job in enumerate(jobs, 1)}  # the last output of each set
+    last = {job.set_name: index for index, job in enumerate(jobs, 1)}  # the last output of each set
     progress = _Progress(len(jobs), len(stale), args.quiet)
     results = _build_all(stale, cache_dir, args.jobs, args.draft)
     try:
@@ -314,7 +314,7 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
         notes: list[str] = []
         for index, job in enumerate(jobs, 1):
             target = args.out / job.filename
-            which = _set(job)
+            which = job.set_name
             if job.filename not in stale_names:
                 obsolete.append(job.draft_filename)
                 progress.line(index, job, f"up to date           → {target}", built=False)
@@ -363,11 +363,6 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     summary = (f"{built} {noun} in {time.perf_counter() - started:.1f} s into {args.out}/"
                + (f" ({fresh} up to date)" if fresh else ""))
     say(f"{shard}: built {summary}" if shard else f"Built {summary}")
-
-
-def _set(job: Job) -> str:
-    """The set an output belongs to, committed together: `stem-cell-safety` (`… for harbour-clinic`)."""
-    return job.content.campaign.id + (f" for {job.organisation.id}" if job.organisation else "")
 
 
 def _cache_dir(option: Path | None) -> Path:

@@ -23,7 +23,7 @@ from .engine import Layout, lay_out, write_pdf
 from .errors import LayoutError
 from .finish import finish
 from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
-from .logos import resolution_findings
+from .logos import Logo, resolution_findings
 from .render import logo_size, render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
 from .campaign import CampaignContent, output_orders, output_sizes
@@ -63,8 +63,20 @@ class Job:
         """This output within its campaign: `handout-a4 zh-Hans+en` (`… print` for the print variant, `… for
         harbour-clinic` in an organisation's set)."""
         suffix = "" if self.variant == "screen" else f" {self.variant}"
-        organisation = f" for {self.organisation.id}" if self.organisation else ""
-        return f"{self.format}-{self.size.name} {self.order}{suffix}{organisation}"
+        return f"{self.format}-{self.size.name} {self.order}{suffix}{self._for}"
+
+    @property
+    def _for(self) -> str:
+        return f" for {self.organisation.id}" if self.organisation else ""
+
+    @property
+    def set_name(self) -> str:
+        """The set this output is moved into place with: `stem-cell-safety` (`… for harbour-clinic`)."""
+        return self.content.campaign.id + self._for
+
+    @property
+    def logo(self) -> "Logo | None":
+        return self.organisation.logo if self.organisation else None
 
     @property
     def label(self) -> str:
@@ -151,7 +163,7 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
         raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
     document = _fill_pages(job, document, cache_dir, subset_first)
     findings = preflight(document, job.size, required_content(job.content, job.langs, job.organisation), job.label)
-    logo = job.organisation.logo if job.organisation else None
+    logo = job.logo
     if logo is not None and job.variant == "print":  # sharp enough to print at the size it is drawn
         errors, warnings = resolution_findings(logo, logo_size(logo)[0], job.label)
         findings = dataclasses.replace(findings, errors=findings.errors + errors, warnings=findings.warnings + warnings)
@@ -164,7 +176,7 @@ def _lay_out(job: Job, size: Size, cache_dir: Path, subset_first: bool) -> Layou
     """`job` rendered at `size` (its own, or one with another page plan) and laid out."""
     campaign = job.content.campaign
     files = []
-    logo = job.organisation.logo if job.organisation else None
+    logo = job.logo
     if logo is not None and logo.kind != "svg":  # a PNG or JPEG: a file WeasyPrint may read, RGB or CMYK
         files.append(logo.print_file(cache_dir, CMYK_PROFILE) if job.variant == "print" else logo.screen_file(cache_dir))
     try:
