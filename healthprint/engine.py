@@ -38,10 +38,13 @@ named in `PATCHES`; tests/test_engine.py shows each one's problem coming back wi
 """
 
 import copy
+import io
 import logging
+import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Iterator, Union
 from xml.etree import ElementTree
@@ -49,6 +52,8 @@ from xml.etree import ElementTree
 import pydyf
 import uharfbuzz as hb
 import weasyprint
+from weasyprint.css import ColorProfile
+from weasyprint.document import Page as WeasyPrintPage
 from weasyprint.draw import text as weasyprint_draw_text
 from weasyprint.formatting_structure.boxes import (BlockBox, FlexContainerBox, GridContainerBox, InlineBlockBox,
                                                    InlineBox, LineBox, MarginBox, ReplacedBox, TableCellBox,
@@ -183,6 +188,8 @@ class Layout:
     pages: tuple[Page, ...]
     root: Element
     _document: weasyprint.Document = field(repr=False, compare=False)
+    _css: str = field(default="", repr=False, compare=False)  # the CSS it was laid out with, and parsed
+    _stylesheet: weasyprint.CSS | None = field(default=None, repr=False, compare=False)
 
 
 # ---- Laying out ---------------------------------------------------------------------------------
@@ -226,22 +233,137 @@ def _weasyprint(label: str) -> Iterator[None]:
         raise LayoutError([f"{label}: {message}" for message in handler.messages])
 
 
-def lay_out(html: str, css: str, files: list[Path], label: str) -> Layout:
+def lay_out(html: str, css: str, files: list[Path], label: str, like: Layout | None = None) -> Layout:
     """Lay out `html`, reading only `files` (fonts, colour profile); raise LayoutError naming `label`
-    if WeasyPrint warned about anything."""
+    if WeasyPrint warned about anything. `like`: a layout made with the same `css`, whose parsed
+    stylesheet and fonts are used again (the same font objects, so a stamped page embeds each once)."""
     fetcher = _OnlyTheseFiles(files)
-    fonts, colour_profiles = FontConfiguration(), {}  # filled by the stylesheet's @font-face and @color-profile
     with _weasyprint(label):
         try:
-            stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts,
-                                        color_profiles=colour_profiles)
+            if like is None:
+                fonts, colour_profiles = FontConfiguration(), {}  # filled by @font-face and @color-profile
+                stylesheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=fonts,
+                                            color_profiles=colour_profiles)
+            else:
+                fonts, colour_profiles = like._document.font_config, like._document.color_profiles
+                stylesheet = like._stylesheet
             source = weasyprint.HTML(string=html, url_fetcher=fetcher)
             document = source.render(stylesheets=[stylesheet], font_config=fonts, color_profiles=colour_profiles)
         except FatalURLFetchingError as error:
             raise LayoutError([f"{label}: {error.__cause__}"]) from error
     elements = _elements(source.etree_element)
     return Layout(tuple(_page(page._page_box, elements) for page in document.pages),
-                  elements[id(source.etree_element)], document)
+                  elements[id(source.etree_element)], document, css, stylesheet)
+
+
+def split_part(html: str, part: str) -> tuple[str, str, str] | None:
+    """`html` cut around the one element marked `data-part="<part>"`: (before, the element, after), or
+    None if there is not exactly one. Our templates' markup: no such element holds another of its tag."""
+    starts = [m for m in re.finditer(r"<([a-z]+)\b[^>]*\bdata-part=\"" + re.escape(part) + r"\"", html)]
+    if len(starts) != 1:
+        return None
+    start, tag = starts[0].start(), starts[0].group(1)
+    depth = 0
+    for mark in re.finditer(rf"<(/?){tag}\b[^>]*>", html[start:]):
+        depth += -1 if mark.group(1) else 1
+        if depth == 0:
+            end = start + mark.end()
+            return html[:start], html[start:end], html[end:]
+    return None
+
+
+def stamp(layout: Layout, part: str, markup: str, css: str, files: list[Path], label: str) -> Layout | None:
+    """`layout` with its element marked `data-part="<part>"` replaced by `markup` (another version of that
+    element), which alone is laid out: a batch lays out the page it shares once and each organisation's
+    block on its own. The block is laid out inside copies of the elements around it (same classes, same
+    styles, same width) and moved to where the old one was. None when that would not give the page a
+    full layout would: the new block is not exactly as wide and high as the old one, or the old one is
+    split over pages or positioned out of the flow."""
+    document = layout._document
+    root = document._html.etree_element
+    found = _element_path(root, part)
+    if found is None or css != layout._css:
+        return None
+    ancestors, old_element = found
+    places = [(number, path) for number, page in enumerate(document.pages)
+              for path in [_box_path(page._page_box, old_element)] if path]
+    if len(places) != 1:
+        return None
+    number, path = places[0]
+    old_box = path[-1][0].children[path[-1][1]]
+    # The new block inside the same chain of elements, in the same font configuration (so the fonts
+    # of the page and of the block are the same objects, each embedded once).
+    opening = "".join(f"<{node.tag}{_attributes(node)}>" for node in ancestors)
+    closing = "".join(f"</{node.tag}>" for node in reversed(ancestors))
+    alone = lay_out(f"<!DOCTYPE html>{opening}{markup}{closing}", css, files, label, like=layout)
+    alone_document = alone._document
+    new_element = _element_path(alone_document._html.etree_element, part)[1]
+    new_paths = [_box_path(page._page_box, new_element) for page in alone_document.pages]
+    new_paths = [path for path in new_paths if path]
+    if len(new_paths) != 1:
+        return None
+    new_box = new_paths[0][-1][0].children[new_paths[0][-1][1]]
+    if isinstance(new_box, AbsolutePlaceholder) or isinstance(old_box, AbsolutePlaceholder) or \
+            abs(new_box.border_width() - old_box.border_width()) > 1e-6 or \
+            abs(new_box.border_height() - old_box.border_height()) > 1e-6:
+        return None
+    new_box.translate(old_box.border_box_x() - new_box.border_box_x(), old_box.border_box_y() - new_box.border_box_y())
+    # The page's boxes are shared by every stamped copy: copies along the path, the rest untouched.
+    replacement = new_box
+    for parent, index in reversed(path):
+        children = list(parent.children)
+        children[index] = replacement
+        replacement = parent.copy()
+        replacement.children = children
+    page_boxes = [replacement if n == number else page._page_box for n, page in enumerate(document.pages)]
+    # Our elements of the new page: the new block's in place of the old one's, for the time of one walk.
+    holder = ancestors[-1]
+    index = list(holder).index(old_element)
+    new_element.tail = old_element.tail
+    holder[index] = new_element
+    try:
+        elements = _elements(root)
+    finally:
+        holder[index] = old_element
+    # Each stamped document its own copy of the colour profiles: once written, Pillow's profile object
+    # has read its description and serialises 52 bytes longer (measured), so a second PDF would differ.
+    profiles = {name: ColorProfile(io.BytesIO(profile.content), profile.src, profile.rendering_intent,
+                                   profile.components) for name, profile in document.color_profiles.items()}
+    stamped = weasyprint.Document([WeasyPrintPage(box) for box in page_boxes], document.metadata,
+                                  document.url_fetcher, document.font_config, profiles, document.output_intent)
+    return Layout(tuple(_page(box, elements) for box in page_boxes), elements[id(root)], stamped, css,
+                  layout._stylesheet)
+
+
+def _attributes(node: ElementTree.Element) -> str:
+    return "".join(f' {name}="{escape(value, quote=True)}"' for name, value in node.attrib.items())
+
+
+def _element_path(root: ElementTree.Element, part: str):
+    """(the elements around the one marked `data-part="<part>"`, outermost first; that element), or None."""
+    def search(node, ancestors):
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            if child.get("data-part") == part:
+                return ancestors + [node], child
+            found = search(child, ancestors + [node])
+            if found:
+                return found
+        return None
+    return search(root, [])
+
+
+def _box_path(box, element) -> list | None:
+    """[(box, index of the child on the way), …] from `box` down to the box of `element`, or None."""
+    for index, child in enumerate(getattr(box, "children", ())):
+        if child.element is element and child.element_tag == element.tag:
+            return [(box, index)]
+        if child.element is not element:
+            below = _box_path(child, element)
+            if below:
+                return [(box, index)] + below
+    return None
 
 
 def write_pdf(layout: Layout, variant: str, label: str) -> bytes:
