@@ -31,6 +31,7 @@ ORGANISATION_KEY = "org"  # the `data-key` prefix of an organisation's texts: `o
 FIELDS = ("id", "name", "phone", "address", "website", "hours", "logo")
 PER_LANGUAGE = ("name", "address", "hours", "phone")  # may come as `name:zh-Hans`
 MAX_ORGANISATIONS = 5000
+MAX_CSV_BYTES = 2_500_000  # 5000 rows of 500 bytes; Python's csv module reads it in a fraction of a second
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ class _Row:
 
 
 def _csv_rows(path: Path, folder: Path) -> tuple[list[_Row], list[Problem]]:
-    text, problems = read_text(path, folder, OUTSIDE)
+    text, problems = read_text(path, folder, OUTSIDE, MAX_CSV_BYTES,
+                               f"a file of {MAX_ORGANISATIONS} organisations is about 1000 kB")
     if text is None:
         return [], problems
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -264,8 +266,9 @@ def language_problems(organisations: list[Organisation], languages: set[str]) ->
     language written in another script takes it (give `name:en` too), a character the fonts lack."""
     problems = []
     for organisation in organisations:
-        for name in ("name", "address", "hours"):
-            values: dict[str, str] = getattr(organisation, name)
+        labels = {lang: " ".join(phone.label for phone in phones) for lang, phones in organisation.phones.items()}
+        for name, values in (("name", organisation.name), ("address", organisation.address),
+                             ("hours", organisation.hours), ("phone", labels)):
             for lang in sorted(languages):
                 text = organisation.text(values, lang)
                 if text is None:

@@ -113,10 +113,10 @@ def _read_bytes(path: Path, folder: Path, outside: str, limit: int, too_large: s
     return data
 
 
-def _read_text(path: Path, folder: Path, outside: str = _OUTSIDE) -> str:
-    """The text of a regular file inside `folder`, at most MAX_FILE_BYTES of UTF-8 (see `_read_bytes`)."""
-    data = _read_bytes(path, folder, outside, MAX_FILE_BYTES,
-                       f"larger than {MAX_FILE_BYTES // 1000} kB; a content file is a few kB of text")
+def _read_text(path: Path, folder: Path, outside: str = _OUTSIDE, limit: int = MAX_FILE_BYTES,
+               kind: str = "a content file is a few kB of text") -> str:
+    """The text of a regular file inside `folder`, at most `limit` bytes of UTF-8 (see `_read_bytes`)."""
+    data = _read_bytes(path, folder, outside, limit, f"larger than {limit // 1000} kB; {kind}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -227,11 +227,13 @@ def _refused(path: Path, refused: _Refused) -> list[Problem]:
     return [Problem(str(path), mark and mark.line + 1, mark and mark.column + 1, "", refused.message)]
 
 
-def read_text(path: Path, folder: Path, outside: str) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path, folder: Path, outside: str, limit: int = MAX_FILE_BYTES,
+              kind: str = "a content file is a few kB of text") -> tuple[str | None, list[Problem]]:
     """The text of a file of `folder` read with the checks of content files, or the problem with it;
-    `outside` is the message for a link that leads out of `folder`."""
+    `outside` is the message for a link that leads out of `folder`, `kind` what says that `limit`
+    bytes is enough."""
     try:
-        return _read_text(path, folder, outside), []
+        return _read_text(path, folder, outside, limit, kind), []
     except _Refused as refused:
         return None, _refused(path, refused)
 

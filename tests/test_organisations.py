@@ -15,7 +15,7 @@ import zxingcpp
 from healthprint import cli
 from healthprint.campaign import load_campaign
 from healthprint.errors import ContentError
-from healthprint.organisations import read_organisations
+from healthprint.organisations import language_problems, read_organisations
 from healthprint.pipeline import build_pdf, plan
 from healthprint.text import tidy
 
@@ -232,3 +232,20 @@ def test_a_long_batch_gets_fresh_workers_every_pdfs_per_pool(run_cli, tmp_path, 
     workers = pids.read_text().split()
     assert len(workers) == 6  # 3 clinics × 2 orders
     assert max(workers.count(pid) for pid in set(workers)) <= 2 and len(set(workers)) >= 3
+
+
+def test_a_file_of_thousands_of_organisations_is_read_and_a_larger_one_refused(tmp_path):
+    """3000 clinics (≈ 330 kB, more than a content file may hold) are read; a file past the limit is
+    refused in one line, before anything is parsed."""
+    rows = "".join(GOOD.replace("north", f"clinic-{index}") for index in range(3000))
+    assert len(read_organisations(_csv(tmp_path, HEADER + rows))) == 3000
+    huge = _csv(tmp_path, HEADER + GOOD * 30_000, name="huge.csv")
+    assert _problems(huge) == [f"{huge}: larger than 2500 kB; a file of 5000 organisations is about 1000 kB"]
+
+
+def test_chinese_text_an_english_edition_would_print_is_named_by_its_column(tmp_path):
+    """A name or a phone label given once, in Chinese, for a campaign printed in Chinese and English."""
+    path = _csv(tmp_path, "id,name,phone\nnorth,北区诊所,预约: 010 1234 5678\n")
+    assert [str(problem) for problem in language_problems(read_organisations(path), {"zh-Hans", "en"})] == [
+        f"{path}:2:name: Chinese, Japanese or Korean text for en; give name:en too",
+        f"{path}:2:phone: Chinese, Japanese or Korean text for en; give phone:en too"]
