@@ -1,6 +1,7 @@
 """The command line: `python build.py` builds every PDF of every campaign; options narrow it down."""
 
 import argparse
+import importlib
 import ctypes
 import gc
 import multiprocessing
@@ -232,7 +233,15 @@ def _build_all(jobs: list[Job], cache_dir: Path, workers: int,
             pool.shutdown(cancel_futures=True)
 
 
+# Commands besides building, by their first word: `build.py serve`, `build.py new ID`. Each module's
+# `run(argv)` parses the rest of the command line and returns the exit code.
+COMMANDS = {"serve": "preview", "new": "starter"}
+
+
 def run(argv: list[str]) -> int:
+    if argv and argv[0] in COMMANDS:
+        module = importlib.import_module(f".{COMMANDS[argv[0]]}", __package__)
+        return module.run(argv[1:])
     args = _parser().parse_args(argv)
     started = time.perf_counter()
     jobs, shard = _shard(_jobs(args), args.shard)
