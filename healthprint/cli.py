@@ -1,9 +1,9 @@
 """The command line: `python build.py` builds every PDF of every campaign; options narrow it down."""
 
 import argparse
-import importlib
 import ctypes
 import gc
+import importlib
 import multiprocessing
 import multiprocessing.util
 import os
