@@ -31,13 +31,18 @@ from .organisations import language_problems, read_organisations
 from .write import Output
 
 
+def program_name() -> str:
+    """How the user started the tool, for the commands a message tells them to run."""
+    return "healthprint" if Path(sys.argv[0]).name == "healthprint" else "python build.py"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="healthprint" if Path(sys.argv[0]).name == "healthprint" else "build.py",
+        prog=program_name().removeprefix("python "),
         description="Build bilingual health leaflets and posters (PDF) from content/*/.")
     parser.add_argument("--version", action="version", version=f"healthprint {__version__}")
     parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="folder holding one sub-folder per campaign (default: content)")
+                        help="folder holding one sub-folder per campaign, or one campaign's folder (default: content)")
     parser.add_argument("--out", type=Path, default=Path("out"), help="where PDFs go (default: out)")
     parser.add_argument("--campaign", action="append", metavar="FOLDER",
                         help="only the campaign in this folder of --content (repeatable)")
@@ -86,16 +91,22 @@ def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> s
 
 
 def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
+    """The campaign folders of --content: the folder itself when it is a campaign's (it holds a
+    campaign.yaml), else its sub-folders that are."""
     if not content.is_dir():
         raise UsageError(f"{content}: no such folder (give --content the folder that holds the campaigns)")
-    folders = sorted(p.parent for p in content.glob(f"*/{CAMPAIGN_FILE}"))
+    if os.path.lexists(content / CAMPAIGN_FILE):
+        folders = [content]
+    else:
+        folders = sorted(p.parent for p in content.glob(f"*/{CAMPAIGN_FILE}"))
     if wanted:
         names = {folder.name for folder in folders}
         for name in sorted(wanted - names):
             raise UsageError(f"--campaign {name!r} is unknown; available: {', '.join(sorted(names)) or 'none'}")
         folders = [folder for folder in folders if folder.name in wanted]
     if not folders:
-        raise UsageError(f"{content}: no campaign folders (each needs a {CAMPAIGN_FILE})")
+        raise UsageError(f"{content}: no campaign here: give --content a campaign's folder (with its {CAMPAIGN_FILE}) "
+                         f"or a folder of them")
     return folders
 
 
