@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from pathlib import Path
@@ -350,6 +351,10 @@ def starter_files(campaign_id: str, languages: list[str], command: str,
     return files
 
 
+def _exists(target: Path) -> UsageError:
+    return UsageError(f"{target}: already exists; choose another id, or move it away first")
+
+
 def _write_folder(target: Path, files: dict[str, str]) -> None:
     """Write the files into a new folder beside `target`, then rename it into place: an interrupted or
     failed run leaves no half campaign (which the next build would read and report)."""
@@ -365,7 +370,7 @@ def _write_folder(target: Path, files: dict[str, str]) -> None:
         for name, text in files.items():
             (temp / name).write_text(text, encoding="utf-8")
         if os.path.lexists(target):  # appeared while we wrote: still never replace it
-            raise UsageError(f"{target}: already exists; choose another id, or move it away first")
+            raise _exists(target)
         temp.rename(target)
     except OSError as error:
         raise machine_error(error, target, "give --content a folder you can write to") from None
@@ -384,8 +389,8 @@ def run(argv: list[str]) -> int:
         raise UsageError(f"--content {args.content}: is a file, not a folder")
     target = args.content / args.id
     if os.path.lexists(target):
-        raise UsageError(f"{target}: already exists; choose another id, or move it away first")
-    content = "" if args.content == Path("content") else f" --content {args.content}"
+        raise _exists(target)
+    content = "" if args.content == Path("content") else f" --content {shlex.quote(str(args.content))}"
     command = f"{program}{content} --campaign {args.id}"
     files = starter_files(args.id, languages, command, datetime.date.today())
     _write_folder(target, files)
