@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
 from string import Template
 
@@ -186,10 +187,10 @@ colours:
 # The icon drawn large beside the main message (handout and tri-fold cover, poster), by name from the
 # icon sheet docs/images/icons.png; delete the line for none.
 pictogram: question
-# Emergency numbers (1 to 4), printed in this order in the urgent-help box of every format. `region` is
-# a region id: the languages table names 18 in every language (china, hong-kong, taiwan, japan, korea,
-# singapore, usa, canada, uk, eu, australia, …); for any other, each language file names it under
-# urgent.regions. `number` is printed on one line: digits, with a leading + and spaces, hyphens, brackets.
+# Emergency numbers (1 to 4), printed in this order in the urgent-help box of every format. `number` is
+# printed on one line: digits, with a leading + and spaces, hyphens or brackets. `region` is a region id;
+# for one the languages table does not name, each language file names it under urgent.regions. Named:
+$regions
 emergency:
   - region: $region
     number: "$number"
@@ -219,8 +220,9 @@ LANGUAGE_TEMPLATE = Template("""\
 # that print it: docs/fields.md. Whether a text fits is the build's to say: too long a text fails it with
 # the millimetres over and about how many characters to cut.
 
-# The headline: the handout's and tri-fold's cover, the top of the poster. At most 2 lines (about 17
-# Chinese or Japanese characters or 31 English letters a line on the A4 handout, 10 or 19 on the tri-fold).
+# The headline: the handout's and tri-fold's cover, the top of the poster. At most 2 lines: about 17
+# Chinese, Japanese or Korean characters or 31 English letters a line on the A4 handout, 10 or 19 on the
+# tri-fold.
 title: $title
 # The one main message, one sentence, under the title in every format (at most 2 lines).
 main_message: $main_message
@@ -325,6 +327,11 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _comment(text: str) -> str:
+    """`text` as YAML comment lines."""
+    return "\n".join(f"# {line}" for line in textwrap.wrap(text, 100))
+
+
 def _review_date(published: datetime.date) -> datetime.date:
     try:
         return published.replace(year=published.year + REVIEW_AFTER_YEARS)
@@ -341,10 +348,13 @@ def starter_files(campaign_id: str, languages: list[str], command: str,
     leading = next((code for code in languages if LANGUAGES[code].cjk), languages[0])
     region, number = REGIONS[leading]
     names = [f"{code}.yaml" for code in languages]
+    named = [region for region in LANGUAGES[leading].regions  # the regions every language of the campaign names
+             if all(LANGUAGES[code].region_name(region) for code in languages)]
     files = {CAMPAIGN_FILE: CAMPAIGN_TEMPLATE.substitute(
         command=command, files=", ".join(names), id=campaign_id, known=", ".join(LANGUAGES),
         languages=", ".join(languages), example_order="+".join(languages[:2]), published=published,
-        review_by=_review_date(published), region=region, number=number, pairs=pairs)}
+        review_by=_review_date(published), regions=_comment(", ".join(named)),
+        region=region, number=number, pairs=pairs)}
     for code, name in zip(languages, names):
         texts = {key: _yaml_text(text) for key, text in PLACEHOLDERS[code].items()}
         files[name] = LANGUAGE_TEMPLATE.substitute(texts, name=LANGUAGES[code].names["en"], code=code)
