@@ -298,7 +298,7 @@ def _parser(program: str) -> argparse.ArgumentParser:
     parser.add_argument("--languages", default=DEFAULT_LANGUAGES, metavar="CODES",
                         help=f"one to three of {', '.join(LANGUAGES)}, separated by commas "
                              f"(default: {DEFAULT_LANGUAGES})")
-    parser.add_argument("--content", type=Path, default=Path("content"),
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                         help="the folder of campaigns to create it in (default: content)")
     return parser
 
@@ -348,8 +348,8 @@ def starter_files(campaign_id: str, languages: list[str], command: str,
     leading = next((code for code in languages if LANGUAGES[code].cjk), languages[0])
     region, number = REGIONS[leading]
     names = [f"{code}.yaml" for code in languages]
-    named = [region for region in LANGUAGES[leading].regions  # the regions every language of the campaign names
-             if all(LANGUAGES[code].region_name(region) for code in languages)]
+    named = [known for known in LANGUAGES[leading].regions  # the regions every language of the campaign names
+             if all(LANGUAGES[code].region_name(known) for code in languages)]
     files = {CAMPAIGN_FILE: CAMPAIGN_TEMPLATE.substitute(
         command=command, files=", ".join(names), id=campaign_id, known=", ".join(LANGUAGES),
         languages=", ".join(languages), example_order="+".join(languages[:2]), published=published,
@@ -393,7 +393,7 @@ def run(argv: list[str]) -> int:
     args = _parser(program).parse_args(argv)
     _check_id(args.id)
     languages = _languages(args.languages)
-    if (args.content / CAMPAIGN_FILE).exists():
+    if os.path.lexists(args.content / CAMPAIGN_FILE):
         raise UsageError(f"--content {args.content}: is a campaign's folder; give the folder that holds campaigns")
     if args.content.exists() and not args.content.is_dir():
         raise UsageError(f"--content {args.content}: is a file, not a folder")

@@ -1,6 +1,7 @@
 """`build.py new ID`: a starter campaign in any one to three languages that builds as it is, written whole
 or not at all, never over an existing folder; and `--content` given a campaign's own folder."""
 
+import datetime
 import errno
 import re
 import shlex
@@ -10,8 +11,11 @@ import pypdfium2 as pdfium
 import pytest
 
 from healthprint.campaign import load_campaign
+from healthprint.fields import _fields
 from healthprint.languages import LANGUAGES
 from healthprint.pipeline import build_pdf, plan
+from healthprint.schema import Campaign, Texts
+from healthprint.starter import PLACEHOLDERS, starter_files
 from healthprint.text import tidy
 
 KNOWN = "available: en, ja, ko, zh-Hans, zh-Hant"
@@ -150,9 +154,18 @@ def test_new_inside_a_campaign_folder_is_refused(run_cli, tmp_path):
                                        "folder that holds campaigns\n")
 
 
+def test_the_starter_shows_every_field_of_the_schema(tmp_path):
+    """Each field of campaign.yaml and of a language file stands in the starter as a key, the optional
+    ones left out commented out: the comments beside them are the starter's documentation."""
+    files = starter_files("flu-vaccine", ["ja", "en"], "python build.py --campaign flu-vaccine",
+                          datetime.date(2026, 11, 26))
+    for model, name in ((Campaign, "campaign.yaml"), (Texts, "ja.yaml")):
+        for path, field, _ in _fields(model):
+            assert re.search(rf"^[ #-]*{field.name}:", files[name], re.M), (name, path)
+
+
 def test_every_language_has_every_placeholder():
     """The placeholder table has a row per language of the languages table, each with the same texts."""
-    from healthprint.starter import PLACEHOLDERS
     assert set(PLACEHOLDERS) == set(LANGUAGES)
     assert all(texts.keys() == PLACEHOLDERS["en"].keys() for texts in PLACEHOLDERS.values())
 
