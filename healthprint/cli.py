@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Build bilingual health leaflets and posters (PDF) from content/*/.")
     parser.add_argument("--version", action="version", version=f"healthprint {__version__}")
     parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="folder holding one sub-folder per campaign, or one campaign's folder (default: content)")
+                        help="folder holding one sub-folder per campaign, or one campaign's folder "
+                             "(default: content)")
     parser.add_argument("--out", type=Path, default=Path("out"), help="where PDFs go (default: out)")
     parser.add_argument("--campaign", action="append", metavar="FOLDER",
                         help="only the campaign in this folder of --content (repeatable)")
@@ -106,7 +107,7 @@ def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
         folders = [folder for folder in folders if folder.name in wanted]
     if not folders:
         raise UsageError(f"{content}: no campaign here: give --content a campaign's folder (with its {CAMPAIGN_FILE}) "
-                         f"or a folder of them")
+                         "or a folder of them")
     return folders
 
 
