@@ -20,6 +20,7 @@ from typing import Iterator
 
 from . import __version__
 from .errors import ContentError, HealthprintError, LayoutError, MachineError, Stopped, UsageError
+from .explain import codes, explain
 from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
@@ -73,7 +74,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--shard", type=parse_shard, metavar="I/N",
                         help="build only shard I of N (1 ≤ I ≤ N): a fixed part of the outputs, the same on every "
                              "machine, so that N machines share one build (see docs/batches.md)")
+    parser.add_argument("--explain", nargs="?", const="", metavar="CODE",
+                        help="what an error code (E-FIT, E-CONTRAST, …) means and how to fix it; without a code, "
+                             "the list of codes")
     return parser
+
+
+def _explain(code: str) -> int:
+    """Print what `code` means, or every code when none is given; an unknown code is a usage error."""
+    if not code:
+        print(codes())
+        return 0
+    told = explain(code)
+    if told is None:
+        raise UsageError(f"--explain {code!r} is unknown; the codes are:\n{codes()}")
+    print(told)
+    return 0
 
 
 def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> set[str] | None:
@@ -243,6 +259,8 @@ def run(argv: list[str]) -> int:
         module = importlib.import_module(f".{COMMANDS[argv[0]]}", __package__)
         return module.run(argv[1:])
     args = _parser().parse_args(argv)
+    if args.explain is not None:
+        return _explain(args.explain)
     started = time.perf_counter()
     jobs, shard = _shard(_jobs(args), args.shard)
     if not jobs:  # more shards than outputs: not an error, a batch runner may start any number
