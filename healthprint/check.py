@@ -12,7 +12,7 @@ from typing import Callable
 from html.parser import HTMLParser
 
 from .engine import Block, Colour, Element, Fill, Graphic, Layout, Page, Text
-from .errors import LayoutError, Problem, quote
+from .errors import Counted, LayoutError, Problem, quote
 from .formats import Size
 from .languages import LANGUAGES
 from .organisations import Organisation
@@ -388,6 +388,7 @@ def contrast_ratio(foreground: Colour, background: Colour) -> float:
 class Findings:
     errors: list[str]
     warnings: list[str]
+    counted: list[Counted] = field(default_factory=list)  # errors told once for every output they are true of
 
 
 PRESS_SMALL_PT = 14  # below this, text in a screen or on 3–4 plates blurs on press (registration)
@@ -557,8 +558,9 @@ class _Shortfall:
         self.pairs[as_text, other.values] = (other, ratio, max(known[2], needed))
         self.places += 1
 
-    def message(self, palette: Palette, name: str, label: str) -> str:
-        """One line for all of them, at the setting's place in campaign.yaml, with a colour that passes."""
+    def told(self, palette: Palette, name: str, label: str) -> Counted:
+        """One line for all of them, at the setting's place in campaign.yaml, with a colour that passes
+        (the same in every output whose texts fail in the same pairs, so told once for all of them)."""
         value = palette.settings[name]
         told = []
         for (as_text, _), (other, ratio, needed) in sorted(self.pairs.items(), key=lambda item: -item[1][2]):
@@ -568,8 +570,7 @@ class _Shortfall:
         pairs = [(as_text, other) for (as_text, _), (other, _, _) in self.pairs.items()]
         if fix := _passing_colour(palette, value, pairs):
             message += f"; try {fix[0]} or {fix[1]}"
-        return str(palette.source.problem(("colours", name), message + f" ({self.places} "
-                                          f"{'place' if self.places == 1 else 'places'} in {label})"))
+        return Counted(str(palette.source.problem(("colours", name), message)), self.places, label)
 
 
 def _text_findings(text: Text, size: Size) -> list[tuple[bool, str]]:
@@ -663,13 +664,13 @@ def preflight(layout: Layout, size: Size, required: dict[str, str], label: str,
         for fill in page.fills:
             errors += _short_of_bleed(fill, page, number, label)
         warnings += filter(None, (_short_last_line(block, number, label) for block in page.blocks))
-    errors += [shortfall.message(palette, name, label) for name, shortfall in shortfalls.items()]
+    counted = [shortfall.told(palette, name, label) for name, shortfall in shortfalls.items()]
     flat = _SPACE.sub("", "".join(printed))
     for name, value in required.items():
         if _SPACE.sub("", value) not in flat:
             errors.append(f"{label}: required content missing: {name} ({value[:40]!r})")
     errors += qr_findings(layout, size.qr if size.read_at_distance else QR_MIN_MM, label)
-    return Findings(errors, warnings)
+    return Findings(errors, warnings, counted)
 
 
 # ---- QR codes ------------------------------------------------------------------------------------

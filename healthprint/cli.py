@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .errors import ContentError, HealthprintError, LayoutError, MachineError, Stopped, UsageError
+from .errors import ContentError, Counted, HealthprintError, LayoutError, MachineError, Stopped, UsageError
 from .explain import codes, explain
 from .fonts import check_cache
 from .formats import FORMATS
@@ -332,6 +332,7 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     results = _build_all(stale, cache_dir, args.jobs, args.draft)
     try:
         failures: list[str] = []
+        counted: list[Counted] = []  # failures of many places told once for every output they are true of
         staged: dict[str, list[str]] = {}  # set → files that passed, to move into place
         replaced: dict[str, list[str]] = {}  # set → drafts of outputs that passed, to delete then
         passed: Counter[str] = Counter()
@@ -351,10 +352,11 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
                     raise built
                 if isinstance(built, HealthprintError) or (args.strict and built.warnings):
                     failed[which] += 1
-                    if isinstance(built, HealthprintError):
-                        failures += built.lines if isinstance(built, LayoutError) else [str(built)]
+                    if isinstance(built, LayoutError):
+                        failures += built.lines
+                        counted += built.counted
                     else:
-                        failures += built.warnings
+                        failures += [str(built)] if isinstance(built, HealthprintError) else built.warnings
                     written = ""
                     if isinstance(built, LayoutError) and built.draft is not None:
                         out.stage(job.draft_filename, built.draft)
@@ -382,8 +384,8 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
         results.close()
 
     out.commit(drafts, obsolete)
-    if failures:
-        raise LayoutError(failures, notes=notes)
+    if failures or counted:
+        raise LayoutError(failures, notes=notes, counted=counted)
     built = len(stale)
     noun = "PDF" if built == 1 else "PDFs"
     fresh = len(jobs) - built

@@ -174,8 +174,8 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     if logo is not None and job.variant == "print":  # sharp enough to print at the size it is drawn
         errors, warnings = resolution_findings(logo, logo_size(logo)[0], job.label)
         findings = dataclasses.replace(findings, errors=findings.errors + errors, warnings=findings.warnings + warnings)
-    if findings.errors:
-        raise LayoutError(findings.errors)
+    if findings.errors or findings.counted:
+        raise LayoutError(findings.errors, counted=findings.counted)
     return Built(_write(document, job), findings.warnings)
 
 
