@@ -8,8 +8,8 @@ the page or panel and the YAML key or part.
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable
 from html.parser import HTMLParser
+from typing import Callable
 
 from .engine import Block, Colour, Element, Fill, Graphic, Layout, Page, Text
 from .errors import Counted, LayoutError, Problem, quote
@@ -490,8 +490,6 @@ class Palette:
     drawn: Callable[[str, bool], Colour]  # a #RRGGBB as this variant draws it: as text (True), or a fill
 
 
-# The page's own background: a text on it that fails is the text colour's fault when that is a setting.
-PAGE_BACKGROUND = "paper"
 FIX_STEPS = 50  # a suggested colour moves towards black or white in steps of 2 %
 
 
@@ -562,11 +560,11 @@ class _Shortfall:
         """One line for all of them, at the setting's place in campaign.yaml, with a colour that passes
         (the same in every output whose texts fail in the same pairs, so told once for all of them)."""
         value = palette.settings[name]
-        told = []
+        parts = []
         for (as_text, _), (other, ratio, needed) in sorted(self.pairs.items(), key=lambda item: -item[1][2]):
             pair = f"text in it on {_colour_name(other)}" if as_text else f"{_colour_name(other)} text on it"
-            told.append(f"{pair} {'has contrast ' if not told else ''}{ratio:.1f}:1, needs ≥ {needed:.1f}:1")
-        message = f"{quote(value)}: {', and '.join(told)}"
+            parts.append(f"{pair} {'has contrast ' if not parts else ''}{ratio:.1f}:1, needs ≥ {needed:.1f}:1")
+        message = f"{quote(value)}: {', and '.join(parts)}"
         pairs = [(as_text, other) for (as_text, _), (other, _, _) in self.pairs.items()]
         if fix := _passing_colour(palette, value, pairs):
             message += f"; try {fix[0]} or {fix[1]}"
