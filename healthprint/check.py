@@ -9,9 +9,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Callable
 
 from .engine import Block, Colour, Element, Fill, Graphic, Layout, Page, Text
-from .errors import LayoutError, Problem
+from .errors import Counted, LayoutError, Problem, quote
 from .formats import Size
 from .languages import LANGUAGES
 from .organisations import Organisation
@@ -387,6 +388,7 @@ def contrast_ratio(foreground: Colour, background: Colour) -> float:
 class Findings:
     errors: list[str]
     warnings: list[str]
+    counted: list[Counted] = field(default_factory=list)  # errors told once for every output they are true of
 
 
 PRESS_SMALL_PT = 14  # below this, text in a screen or on 3–4 plates blurs on press (registration)
@@ -464,17 +466,116 @@ def _owner(text: Text) -> Element:
                 if not TYPESET_SPANS & set((element.get("class") or "").split()))
 
 
-def _text_findings(text: Text, size: Size) -> list[tuple[bool, str]]:
-    """(whether it is an error rather than a warning, what is wrong) for one text's size and colours."""
-    points = round(text.font_size * PX_TO_PT, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
-    bold = text.font_weight >= BOLD_WEIGHT
-    roles = {element.get("data-role") for element in text.ancestors}
-    ratio = contrast_ratio(text.colour, text.background or WHITE)
-    large = points >= LARGE_TEXT_PT or (bold and points >= LARGE_BOLD_TEXT_PT)
+def _points(text: Text) -> float:
+    return round(text.font_size * PX_TO_PT, 2)  # 14 pt is 18.67 px: 13.999… pt unrounded
+
+
+def _low_contrast(text: Text) -> tuple[float, float] | None:
+    """(the contrast of a text with its background, the contrast it needs) if it has too little."""
+    points = _points(text)
+    large = points >= LARGE_TEXT_PT or (text.font_weight >= BOLD_WEIGHT and points >= LARGE_BOLD_TEXT_PT)
     needed = LARGE_TEXT_CONTRAST_MIN if large else CONTRAST_MIN
+    ratio = contrast_ratio(text.colour, text.background or WHITE)
+    return (ratio, needed) if ratio < needed else None
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The campaign's colour settings (`colours` in campaign.yaml), so that texts failing contrast
+    because of one of them are told as one line about that setting (a pale accent under every slogan
+    would otherwise be one line per text), with a colour that passes."""
+
+    settings: dict[str, str]              # name (`accent`) → #RRGGBB
+    source: YamlFile                      # campaign.yaml: where each setting is
+    drawn: Callable[[str, bool], Colour]  # a #RRGGBB as this variant draws it: as text (True), or a fill
+
+
+FIX_STEPS = 50  # a suggested colour moves towards black or white in steps of 2 %
+
+
+def _setting(palette: Palette, colour: Colour, as_text: bool) -> str | None:
+    """The name of the setting drawn as `colour`, if one is."""
+    return next((name for name, value in palette.settings.items()
+                 if _same_colour(palette.drawn(value, as_text), colour)), None)
+
+
+def _same_colour(one: Colour, other: Colour) -> bool:
+    return one.space == other.space and all(abs(a - b) < 1 / 512 for a, b in zip(one.values, other.values))
+
+
+def _cause(palette: Palette, text: Text) -> tuple[str, bool, Colour] | None:
+    """The setting a text's low contrast comes from: (its name, whether it is the text's colour rather
+    than the background's, the other colour). The background's, unless another colour of it would not
+    pass (white paper can't be whiter), then the text's; None when neither is a setting that would."""
+    background = text.background or WHITE
+    for name, as_text, other in ((_setting(palette, background, False), False, text.colour),
+                                 (_setting(palette, text.colour, True), True, background)):
+        if name is not None and _passing_colour(palette, palette.settings[name], [(as_text, other)]):
+            return name, as_text, other
+    return None
+
+
+def _passing_colour(palette: Palette, value: str, pairs: list[tuple[bool, Colour]]) -> tuple[str, str] | None:
+    """The first colour of `value`'s hue, darker (lighter, when the first pair is with a darker colour)
+    by steps of 1/FIX_STEPS, that has CONTRAST_MIN in every pair (as text or not, with the other colour)
+    as the variant draws it — the rule of body text, so that it passes in every output at every size —
+    and which way it went; None if none does."""
+    rgb = [int(value[i:i + 2], 16) for i in (1, 3, 5)]
+    as_text, other = pairs[0]
+    darker = _luminance(_srgb(other)) > _luminance(_srgb(palette.drawn(value, as_text)))
+    for step in range(1, FIX_STEPS + 1):
+        share = step / FIX_STEPS
+        # Scaling red, green and blue together keeps the hue; so does mixing in white.
+        candidate = "#" + "".join(f"{round(c * (1 - share) if darker else c + (255 - c) * share):02X}" for c in rgb)
+        if all(contrast_ratio(palette.drawn(candidate, as_text), other) >= CONTRAST_MIN for as_text, other in pairs):
+            return candidate, "darker" if darker else "lighter"
+    return None
+
+
+def _colour_name(colour: Colour) -> str:
+    """How a message names a colour: white, black, #RRGGBB or its plates."""
+    if colour.values in ((1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)):
+        return "white"
+    if colour.values in ((0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0)):
+        return "black"
+    if colour.space == "device-cmyk":
+        return "/".join(f"{plate}{ink * 100:.0f}" for plate, ink in zip("CMYK", colour.values))
+    return "#" + "".join(f"{round(value * 255):02X}" for value in colour.values)
+
+
+@dataclass
+class _Shortfall:
+    """Texts that fail contrast because of one setting: each pair of colours it fails in, how many."""
+
+    pairs: dict[tuple[bool, tuple[float, ...]], tuple[Colour, float, float]] = field(default_factory=dict)
+    places: int = 0
+
+    def add(self, as_text: bool, other: Colour, ratio: float, needed: float) -> None:
+        """One more text: its colour is the setting (`as_text`) or its background is, on or under `other`."""
+        known = self.pairs.get((as_text, other.values), (other, ratio, 0.0))
+        self.pairs[as_text, other.values] = (other, ratio, max(known[2], needed))
+        self.places += 1
+
+    def told(self, palette: Palette, name: str, label: str) -> Counted:
+        """One line for all of them, at the setting's place in campaign.yaml, with a colour that passes
+        (the same in every output whose texts fail in the same pairs, so told once for all of them)."""
+        value = palette.settings[name]
+        parts = []
+        for (as_text, _), (other, ratio, needed) in sorted(self.pairs.items(), key=lambda item: -item[1][2]):
+            pair = f"text in it on {_colour_name(other)}" if as_text else f"{_colour_name(other)} text on it"
+            parts.append(f"{pair} {'has contrast ' if not parts else ''}{ratio:.1f}:1, needs ≥ {needed:.1f}:1")
+        message = f"{quote(value)}: {', and '.join(parts)}"
+        pairs = [(as_text, other) for (as_text, _), (other, _, _) in self.pairs.items()]
+        if fix := _passing_colour(palette, value, pairs):
+            message += f"; try {fix[0]} or {fix[1]}"
+        return Counted(str(palette.source.problem(("colours", name), message)), self.places, label)
+
+
+def _text_findings(text: Text, size: Size) -> list[tuple[bool, str]]:
+    """(whether it is an error rather than a warning, what is wrong) for one text's size and plates."""
+    points = _points(text)
+    roles = {element.get("data-role") for element in text.ancestors}
     found = []
-    if ratio < needed:
-        found.append((True, f"contrast {ratio:.1f}:1, needs ≥ {needed:.1f}:1"))
     if points < PRESS_SMALL_PT and (plates := _plates_problem(text.colour)):
         found.append((True, f"text {points:.1f} pt {plates}: under {PRESS_SMALL_PT} pt use solid black "
                             f"or at most two plates"))
@@ -522,7 +623,8 @@ def required_content(content: CampaignContent, langs: tuple[str, ...],
     return required
 
 
-def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) -> Findings:
+def preflight(layout: Layout, size: Size, required: dict[str, str], label: str,
+              palette: Palette | None = None) -> Findings:
     """Health-material rules on the laid-out pages.
 
     Errors: body text under 12 pt where read in the hand (sizes without viewing distances), footnotes (`data-role="footnote"`) under
@@ -533,8 +635,11 @@ def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) 
     ≈ 25 mm of letter height per 3 m for the headline (`data-role="headline"`), ≥ 32 pt at 1.5 m,
     scaled, for the rest; texts ending in a leftover line (`_short_last_line`): poor typography, but
     nothing missing or unreadable.
+    Texts whose low contrast comes from a colour of the `palette` are one error about that colour, at
+    its line in campaign.yaml, with how many texts fail and a colour that would pass.
     """
     errors, warnings, seen, printed = [], [], set(), []
+    shortfalls: dict[str, _Shortfall] = {}  # by the name of the colour setting the low contrast comes from
     for number, page in enumerate(layout.pages, 1):
         for text in page.texts:
             printed.append(text.text)
@@ -542,6 +647,13 @@ def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) 
             if (number, owner) in seen:  # one finding per element, not per line
                 continue
             found = _text_findings(text, size)
+            if low := _low_contrast(text):
+                cause = _cause(palette, text) if palette else None
+                if cause is None:
+                    found.insert(0, (True, f"contrast {low[0]:.1f}:1, needs ≥ {low[1]:.1f}:1"))
+                else:
+                    shortfalls.setdefault(cause[0], _Shortfall()).add(*cause[1:], *low)
+                    seen.add((number, owner))
             where = f"{label}: page {number}, {_describe_element(owner)} {owner.text.strip()[:QUOTED_CHARACTERS]!r}"
             for error, message in found:
                 (errors if error else warnings).append(f"{where}: {message}")
@@ -550,12 +662,13 @@ def preflight(layout: Layout, size: Size, required: dict[str, str], label: str) 
         for fill in page.fills:
             errors += _short_of_bleed(fill, page, number, label)
         warnings += filter(None, (_short_last_line(block, number, label) for block in page.blocks))
+    counted = [shortfall.told(palette, name, label) for name, shortfall in shortfalls.items()]
     flat = _SPACE.sub("", "".join(printed))
     for name, value in required.items():
         if _SPACE.sub("", value) not in flat:
             errors.append(f"{label}: required content missing: {name} ({value[:40]!r})")
     errors += qr_findings(layout, size.qr if size.read_at_distance else QR_MIN_MM, label)
-    return Findings(errors, warnings)
+    return Findings(errors, warnings, counted)
 
 
 # ---- QR codes ------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .errors import ContentError, HealthprintError, LayoutError, MachineError, Stopped, UsageError
+from .errors import ContentError, Counted, HealthprintError, LayoutError, MachineError, Stopped, UsageError
+from .explain import codes, explain
 from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Built, Job, build_pdf, inputs_digest, plan
@@ -79,7 +80,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--shard", type=parse_shard, metavar="I/N",
                         help="build only shard I of N (1 ≤ I ≤ N): a fixed part of the outputs, the same on every "
                              "machine, so that N machines share one build (see docs/batches.md)")
+    parser.add_argument("--explain", nargs="?", const="", metavar="CODE",
+                        help="what an error code (E-FIT, E-CONTRAST, …) means and how to fix it; without a code, "
+                             "the list of codes")
     return parser
+
+
+def _explain(code: str) -> int:
+    """Print what `code` means, or every code when none is given; an unknown code is a usage error."""
+    if not code:
+        print(codes())
+        return 0
+    told = explain(code)
+    if told is None:
+        raise UsageError(f"--explain {code!r} is unknown; the codes are:\n{codes()}")
+    print(told)
+    return 0
 
 
 def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> set[str] | None:
@@ -255,6 +271,8 @@ def run(argv: list[str]) -> int:
         module = importlib.import_module(f".{COMMANDS[argv[0]]}", __package__)
         return module.run(argv[1:])
     args = _parser().parse_args(argv)
+    if args.explain is not None:
+        return _explain(args.explain)
     started = time.perf_counter()
     jobs, shard = _shard(_jobs(args), args.shard)
     if not jobs:  # more shards than outputs: not an error, a batch runner may start any number
@@ -326,6 +344,7 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     results = _build_all(stale, cache_dir, args.jobs, args.draft)
     try:
         failures: list[str] = []
+        counted: list[Counted] = []  # failures of many places told once for every output they are true of
         staged: dict[str, list[str]] = {}  # set → files that passed, to move into place
         replaced: dict[str, list[str]] = {}  # set → drafts of outputs that passed, to delete then
         passed: Counter[str] = Counter()
@@ -345,10 +364,11 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
                     raise built
                 if isinstance(built, HealthprintError) or (args.strict and built.warnings):
                     failed[which] += 1
-                    if isinstance(built, HealthprintError):
-                        failures += built.lines if isinstance(built, LayoutError) else [str(built)]
+                    if isinstance(built, LayoutError):
+                        failures += built.lines
+                        counted += built.counted
                     else:
-                        failures += built.warnings
+                        failures += [str(built)] if isinstance(built, HealthprintError) else built.warnings
                     written = ""
                     if isinstance(built, LayoutError) and built.draft is not None:
                         out.stage(job.draft_filename, built.draft)
@@ -376,8 +396,8 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
         results.close()
 
     out.commit(drafts, obsolete)
-    if failures:
-        raise LayoutError(failures, notes=notes)
+    if failures or counted:
+        raise LayoutError(failures, notes=notes, counted=counted)
     built = len(stale)
     noun = "PDF" if built == 1 else "PDFs"
     fresh = len(jobs) - built

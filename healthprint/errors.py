@@ -63,20 +63,46 @@ class ContentError(HealthprintError):
         super().__init__("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class Counted:
+    """One cause of failures in many places of an output (a campaign colour too pale for every text in
+    it): told once for all the outputs it is true of, with how many places."""
+
+    message: str
+    places: int
+    output: str
+
+
+def tell_counted(counted: list[Counted]) -> list[str]:
+    """A line per message, its places summed, naming its output if it is one, else how many."""
+    merged: dict[str, list[Counted]] = {}
+    for item in counted:
+        merged.setdefault(item.message, []).append(item)
+    lines = []
+    for message, items in merged.items():
+        places = sum(item.places for item in items)
+        outputs = items[0].output if len(items) == 1 else f"{len(items)} outputs"
+        lines.append(f"{message} ({places} {'place' if places == 1 else 'places'} in {outputs})")
+    return lines
+
+
 class LayoutError(HealthprintError):
     """The content does not fit, or the laid-out PDF breaks a rule (glyphs, fonts, pages)."""
 
     exit_code = 2
 
-    def __init__(self, lines: list[str], draft: bytes | None = None, notes: list[str] = ()):
+    def __init__(self, lines: list[str], draft: bytes | None = None, notes: list[str] = (),
+                 counted: list[Counted] = ()):
         self.lines = lines
         self.draft = draft  # with --draft: the PDF of text that does not fit, marked as a draft
         self.notes = list(notes)  # after the count: what the build did not write because of the errors
-        noun = "layout error" if len(lines) == 1 else "layout errors"
-        super().__init__("\n".join(lines + [f"Aborted with {len(lines)} {noun}."] + self.notes))
+        self.counted = list(counted)  # after the lines, merged: a cause shared by outputs is one line
+        told = lines + tell_counted(self.counted)
+        noun = "layout error" if len(told) == 1 else "layout errors"
+        super().__init__("\n".join(told + [f"Aborted with {len(told)} {noun}."] + self.notes))
 
     def __reduce__(self):  # rebuilt from its lines when it crosses from a worker process
-        return type(self), (self.lines, self.draft, self.notes)
+        return type(self), (self.lines, self.draft, self.notes, self.counted)
 
 
 class MachineError(HealthprintError):

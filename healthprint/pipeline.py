@@ -18,16 +18,17 @@ import jinja2
 from . import __version__
 from .fonts import FONTS, font_digest, font_faces_css
 from .formats import Size
-from .check import check_fit, check_langs, check_pages, movable_section, preflight, required_content
+from .check import Palette, check_fit, check_langs, check_pages, movable_section, preflight, required_content
 from .draft import mark_draft
-from .engine import Layout, lay_out, split_part, stamp, write_pdf
+from .engine import Colour, Layout, lay_out, split_part, stamp, write_pdf
 from .errors import LayoutError
 from .finish import finish
-from .press import CMYK_PROFILE, Marks, print_stylesheet, write_print
+from .press import CMYK_PROFILE, Marks, device_cmyk, print_stylesheet, text_cmyk, write_print
 from .logos import Logo, resolution_findings
+from .qr import colour_components
 from .render import logo_size, render_html, stylesheet
 from .resources import NO_OVERRIDES, Overrides, packaged_digest, template_error
-from .campaign import CampaignContent, output_orders, output_sizes
+from .campaign import CAMPAIGN_FILE, CampaignContent, output_orders, output_sizes
 from .organisations import ORGANISATION_KEY, Organisation, batch_characters
 
 
@@ -167,14 +168,28 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
                                                                                job.label)) if draft else None)
     if stamped is None:  # a stamped page has the page plan its batch's first organisation's page ended with
         document, _ = _fill_pages(job, document, cache_dir, subset_first)
-    findings = preflight(document, job.size, required_content(job.content, job.langs, job.organisation), job.label)
+    findings = preflight(document, job.size, required_content(job.content, job.langs, job.organisation), job.label,
+                         _palette(job))
     logo = job.logo
     if logo is not None and job.variant == "print":  # sharp enough to print at the size it is drawn
         errors, warnings = resolution_findings(logo, logo_size(logo)[0], job.label)
         findings = dataclasses.replace(findings, errors=findings.errors + errors, warnings=findings.warnings + warnings)
-    if findings.errors:
-        raise LayoutError(findings.errors)
+    if findings.errors or findings.counted:
+        raise LayoutError(findings.errors, counted=findings.counted)
     return Built(_write(document, job), findings.warnings)
+
+
+def _palette(job: Job) -> Palette:
+    """The campaign's colours as the preflight traces low contrast to them: as this variant draws them."""
+    colours = job.content.campaign.colours
+
+    def drawn(value: str, as_text: bool) -> Colour:
+        if job.variant == "print":  # as print_stylesheet writes them
+            value = text_cmyk(value) if as_text else device_cmyk(value, colours.ink)
+        return Colour(*colour_components(value))
+
+    return Palette({field.name: getattr(colours, field.name) for field in dataclasses.fields(colours)},
+                   job.content.sources[Path(CAMPAIGN_FILE).stem], drawn)
 
 
 def _fit_problems(job: Job, document: Layout) -> list[str]:

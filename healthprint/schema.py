@@ -320,6 +320,11 @@ class Validator:
         return value
 
     def _text(self, value: Any, key: KeyPath, pattern: Form | None, chars: int) -> str | None:
+        if isinstance(value, dict) and len(value) == 1 and isinstance(after := next(iter(value.values())), str):
+            # `- Ask me: is it approved?`: a colon and a space made a key of the text before it.
+            self.fail(key, f"expected text, got a mapping: {quote(f'{next(iter(value))}: {after}')} reads as a "
+                           "key and its value; put the text in quotes")
+            return None
         if not isinstance(value, str):
             self.fail(key, f"expected text, got {_type_name(value)}")
             return None

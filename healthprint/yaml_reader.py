@@ -200,6 +200,11 @@ class _Reader:
 
     def _scalar(self, node: yaml.ScalarNode, key: KeyPath) -> Any:
         kind = node.tag.removeprefix(_YAML_TAG)
+        if kind == "null" and not node.value and (comment := _comment_after(node.start_mark)):
+            # `title: #1 priority`: YAML reads a # after a space as the start of a comment.
+            self.fail(node.start_mark, key, f"the text after '#' is read as a comment, which leaves nothing here; "
+                                            f"put the text in quotes: {_in_quotes(comment)}")
+            return None
         if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
             self.fail(node.start_mark, key, f"a number longer than {MAX_NUMBER_CHARS} characters; "
                                             "put it in quotes to make it text")
@@ -254,6 +259,83 @@ def _shortened(problem: str) -> str:
     return _QUOTED.sub(lambda match: quote(match.group(1)), problem)
 
 
+def _comment_after(mark: yaml.Mark) -> str:
+    """The comment (`#` and what follows) on the rest of the line after `mark`, or ''."""
+    rest = (mark.buffer or "")[mark.pointer:].split("\n", 1)[0].strip()
+    return rest if rest.startswith("#") and len(rest) > 1 else ""
+
+
+def _in_quotes(text: str) -> str:
+    """`text` as a YAML value in quotes, cut short like `quote`: double quotes unless it holds one."""
+    shown = quote(text)[1:-1]
+    return f'"{shown}"' if '"' not in shown else "'" + shown.replace("'", "''") + "'"
+
+
+def _quoted_line(line: str) -> str:
+    """A line of `key: text` or `- text` with the text in quotes. A key is one word: in `- Ask me: why?`
+    the whole item is the text."""
+    item = line.strip()
+    dash = "- " if item.startswith("- ") else ""
+    item = item.removeprefix(dash)
+    key, _, value = item.partition(": ")
+    if " " in key:
+        return f"{dash}{_in_quotes(item)}"
+    return f"{dash}{key}: {_in_quotes(value.strip())}"
+
+
+def _quoted_text_before(text: str, index: int) -> yaml.ScalarToken | None:
+    """The last quoted text that ends at or before `index` of `text`, as the scanner reads it."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                found = token
+    except yaml.MarkedYAMLError:
+        pass
+    return found
+
+
+def _syntax_problem(shown_as: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    """A YAML syntax error where it is, with what to do for the mistakes people make when they write
+    text by hand: a colon and a space (or a quote) inside unquoted text, a tab, a line indented
+    differently from the one above, a quote left open. PyYAML's own words otherwise."""
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return Problem(shown_as, None, None, "", f"YAML syntax error: {_shortened(error.problem)}")
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    above = next((number for number in range(mark.line - 1, -1, -1)
+                  if lines[number].strip() and not lines[number].lstrip().startswith("#")), None)
+    problem = error.problem or ""
+    hint = None
+    if "'\\t'" in problem:
+        hint = "a tab character; use spaces, not tabs, to indent"
+    elif problem.endswith("that cannot start any token"):  # `@` and a backquote are reserved in YAML
+        fixed = " ".join(filter(None, (line[:mark.column].strip(), _in_quotes(line[mark.column:].strip()))))
+        hint = f"a text that starts with {quote(line[mark.column])} must be in quotes: {fixed}"
+    elif problem == "mapping values are not allowed here" and ": " in line[:mark.column]:
+        hint = f"a colon and a space inside a text; put the text in quotes: {_quoted_line(line)}"
+    elif problem.startswith("expected <block end>, but found '<scalar>'") and (
+            quoted := _quoted_text_before(text, mark.index)) and quoted.start_mark.line < quoted.end_mark.line:
+        # The quote was left open: it closed at the next quote mark, lines later, and text follows that.
+        mark = quoted.start_mark
+        hint = (f"the quote opened here is closed only on line {quoted.end_mark.line + 1}; "
+                "add the closing quote on this line")
+    elif problem.startswith("expected <block end>, but found '<scalar>'") and quoted and quoted.end_mark.line == mark.line:
+        hint = "text after the closing quote; put the whole text in the quotes, and use “ ” for quotes inside it"
+    elif problem == "found unexpected end of stream" and error.context == "while scanning a quoted scalar":
+        mark = error.context_mark
+        hint = "the quote opened here is never closed; add the closing quote"
+    elif above is not None and (problem.startswith("expected <block end>")
+                                or problem == "mapping values are not allowed here"):
+        hint = (f"line {mark.line + 1} is not indented like line {above + 1}: {quote(lines[above])} above "
+                f"{quote(line)}; keys of one mapping start in the same column, the items of one list too")
+    return Problem(shown_as, mark.line + 1, mark.column + 1, "",
+                   f"YAML syntax error: {hint or _shortened(problem)}")
+
+
 def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
     """Parse one content file of `folder` with the safe loader; every problem comes back as a Problem.
 
@@ -275,10 +357,7 @@ def read_yaml(path: Path, folder: Path) -> tuple[YamlFile, list[Problem]]:
         return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", f"character U+{error.character:04X} "
                                                   "is not allowed in a YAML file; delete it")]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = f"YAML syntax error: {_shortened(error.problem)}"
-        return YamlFile(shown_as, None), [Problem(shown_as, line, column, "", message)]
+        return YamlFile(shown_as, None), [_syntax_problem(shown_as, text, error)]
     reader = _Reader(shown_as)
     reader.file.digest = hashlib.sha256(text.encode()).hexdigest()
     if node is None:

@@ -20,9 +20,52 @@ def _cut(file_name: str, start: str, end: str) -> tuple[str, str]:
 
 
 CASES = {
-    "yaml-syntax-error": (
+    "yaml-syntax-error": (  # a mistake with no hint: PyYAML's words
+        {"campaign.yaml": ("languages: [zh-Hans, en]", "languages: [zh-Hans, en")},
+        ["{c}/campaign.yaml:4:1: YAML syntax error: expected ',' or ']', but got '<scalar>'"]),
+    "unquoted-text-starting-with-at": (
+        {"en.yaml": ('    - "Can I ask my own doctor first?"', "    - @doctor: can I ask you first?")},
+        ['{c}/en.yaml:39:7: YAML syntax error: a text that starts with \'@\' must be in quotes: '
+         '- "@doctor: can I ask you first?"']),
+    # YAML syntax errors people make when they type text: each says what to do, not only PyYAML's words.
+    "unquoted-colon-in-a-text": (
+        {"en.yaml": ('title: "Stem-cell treatment: safety first"', "title: Stem-cell treatment: safety first")},
+        ['{c}/en.yaml:1:27: YAML syntax error: a colon and a space inside a text; put the text in quotes: '
+         'title: "Stem-cell treatment: safety first"']),
+    "unquoted-colon-in-a-list-item": (
+        {"en.yaml": ('    - "What was approved: the lab, or the effect?"',
+                     "    - What was approved: the lab, or: the effect?")},
+        ['{c}/en.yaml:38:37: YAML syntax error: a colon and a space inside a text; put the text in quotes: '
+         '- "What was approved: the lab, or: the e…"']),
+    "unquoted-colon-makes-a-key": (
+        {"en.yaml": ('    - "What was approved: the lab, or the effect?"', "    - What was approved: the lab?")},
+        ["{c}/en.yaml:38:7: checklist.items[4]: expected text, got a mapping: 'What was approved: the lab?' reads "
+         "as a key and its value; put the text in quotes"]),
+    "unquoted-hash-in-a-text": (
+        {"en.yaml": ('    - "Can I ask my own doctor first?"', "    - #1: can I ask my own doctor first?")},
+        ["{c}/en.yaml:39:6: checklist.items[5]: the text after '#' is read as a comment, which leaves nothing "
+         "here; put the text in quotes: \"#1: can I ask my own doctor first?\""]),
+    "tab-indent": (
+        {"en.yaml": ('  heading: "What happened"', '\theading: "What happened"')},
+        ["{c}/en.yaml:4:1: YAML syntax error: a tab character; use spaces, not tabs, to indent"]),
+    "key-indented-too-far": (
+        {"en.yaml": ('      right: "zero risk"', '        right: "zero risk"')},
+        ["{c}/en.yaml:11:9: YAML syntax error: line 11 is not indented like line 10: '    - left: \"Your own stem "
+         "cells\"' above '        right: \"zero risk\"'; keys of one mapping start in the same column, the items "
+         "of one list too"]),
+    "key-indented-too-little": (
+        {"en.yaml": ('      right: "zero risk"', '     right: "zero risk"')},
+        ["{c}/en.yaml:11:6: YAML syntax error: line 11 is not indented like line 10: '    - left: \"Your own stem "
+         "cells\"' above '     right: \"zero risk\"'; keys of one mapping start in the same column, the items "
+         "of one list too"]),
+    "quote-not-closed": (
         {"en.yaml": ('title: "Stem-cell treatment: safety first"', 'title: "Stem-cell treatment: safety first')},
-        ["{c}/en.yaml:2:16: YAML syntax error: expected <block end>, but found '<scalar>'"]),
+        ["{c}/en.yaml:1:8: YAML syntax error: the quote opened here is closed only on line 2; add the closing "
+         "quote on this line"]),
+    "quotes-inside-quotes": (
+        {"en.yaml": ('    - "Can I ask my own doctor first?"', '    - "Can I ask my own "doctor" first?"')},
+        ["{c}/en.yaml:39:26: YAML syntax error: text after the closing quote; put the whole text in the quotes, and "
+         "use “ ” for quotes inside it"]),
     "missing-key-in-one-language": (
         {"en.yaml": ('  heading: "What happened"\n', "")},
         ["{c}/en.yaml:3:1: incident.heading: missing here but present in {c}/zh-Hans.yaml:4"]),

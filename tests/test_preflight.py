@@ -5,12 +5,13 @@ import re
 
 import pytest
 
-from healthprint.check import check_langs, preflight
-from healthprint.errors import LayoutError
+from healthprint.check import Palette, check_langs, preflight
+from healthprint.errors import Counted, LayoutError
 from healthprint.fonts import font_faces_css
 from healthprint.formats import FORMATS
-from healthprint.engine import lay_out
+from healthprint.engine import Colour, lay_out
 from healthprint.text import typeset
+from healthprint.yaml_reader import YamlFile
 
 
 def test_missing_glyph_names_file_line_key_and_font(scenario, run_cli):
@@ -69,14 +70,43 @@ def test_low_contrast_is_an_error_with_the_measured_ratio(tmp_path):
     assert findings.errors == ["test: page 1, <p> 'Pale': contrast 2.8:1, needs ≥ 4.5:1"]
 
 
-def test_white_on_a_light_band_is_caught(scenario, run_cli, tmp_path):
-    """A campaign accent too light for white slogan text fails the build, naming page and element."""
-    content = scenario({"campaign.yaml": ('accent: "#C0262D"', 'accent: "#F08080"')})
-    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path), "--format", "handout",
-                           "--size", "a4", "--order", "zh-Hans+en", "-j", "1")
-    assert code == 2
-    assert ("stem-cell-safety handout-a4 zh-Hans+en: page 2, <p.primary> '健康无捷径，安全是第一张处方。': "
-            "contrast 2.6:1, needs ≥ 3.0:1") in err.splitlines()
+def test_a_pale_accent_is_one_error_at_its_line_with_a_colour_that_passes(scenario, run_cli, tmp_path):
+    """A campaign accent too light for the white slogan text on it and for the marks and headings in it:
+    one line at `colours.accent` in campaign.yaml (not one per text), with how many texts fail and a
+    darker colour of its hue that reaches 4.5:1 in both pairs, screen and print; outputs where the same
+    texts fail share the line."""
+    content = scenario({"campaign.yaml": ('accent: "#C0262D"', 'accent: "#F5A623"')})
+    args = ("--content", str(content), "--out", str(tmp_path), "--format", "handout", "--size", "a4", "-j", "1")
+    code, _, err = run_cli(*args)
+    assert (code, err.splitlines()) == (2, [
+        f"{content}/campaign/campaign.yaml:8:3: colours.accent: '#F5A623': white text on it has contrast 2.0:1, "
+        "needs ≥ 4.5:1, and text in it on white 2.0:1, needs ≥ 3.0:1; try #9D6A16 or darker (30 places in "
+        "2 outputs)",
+        "Aborted with 1 layout error."])
+    args += ("--order", "zh-Hans+en")
+    code, _, err = run_cli(*args, "--print")
+    assert (code, err.splitlines()) == (2, [
+        f"{content}/campaign/campaign.yaml:8:3: colours.accent: '#F5A623': white text on it has contrast 2.0:1, "
+        "needs ≥ 4.5:1, and text in it on white 1.9:1, needs ≥ 3.0:1; try #7A5312 or darker (15 places in "
+        "stem-cell-safety handout-a4 zh-Hans+en print)",
+        "Aborted with 1 layout error."])
+    campaign = content / "campaign" / "campaign.yaml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("#F5A623", "#7A5312"), encoding="utf-8")
+    assert [run_cli(*args, *variant)[0] for variant in ((), ("--print",))] == [0, 0]
+
+
+def test_low_contrast_of_colours_no_setting_gives_stays_one_line_per_text(tmp_path):
+    """With the campaign's colours at hand, text in a setting's colour is told at the setting; text in
+    another colour (a template's own grey) keeps its line, naming page and element."""
+    palette = Palette({"accent": "#F5A623", "paper": "#FFFFFF"},
+                      YamlFile("campaign.yaml", None, {("colours", "accent"): (8, 3)}),
+                      lambda value, as_text: Colour("srgb", tuple(int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))))
+    document = _document('<p lang="en" style="color: #F5A623">One</p><p lang="en" style="color: #999999">Pale</p>'
+                         '<p lang="en" style="color: #F5A623; font-size: 19pt">Two</p>', tmp_path)
+    findings = preflight(document, FORMATS["leaflet"]["a4"], {}, "test", palette)
+    assert findings.errors == ["test: page 1, <p> 'Pale': contrast 2.8:1, needs ≥ 4.5:1"]
+    assert findings.counted == [Counted("campaign.yaml:8:3: colours.accent: '#F5A623': text in it on white has "
+                                        "contrast 2.0:1, needs ≥ 4.5:1; try #9D6A16 or darker", 2, "test")]
 
 
 def test_required_content_is_checked_on_the_pages(tmp_path):
