@@ -36,16 +36,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="healthprint" if Path(sys.argv[0]).name == "healthprint" else "build.py",
         description="Build bilingual health leaflets and posters (PDF) from content/*/.")
     parser.add_argument("--version", action="version", version=f"healthprint {__version__}")
-    parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="folder holding one sub-folder per campaign (default: content)")
+    add_choices(parser)
     parser.add_argument("--out", type=Path, default=Path("out"), help="where PDFs go (default: out)")
-    parser.add_argument("--campaign", action="append", metavar="FOLDER",
-                        help="only the campaign in this folder of --content (repeatable)")
-    parser.add_argument("--format", action="append", metavar="NAME",
-                        help=f"only this format: {', '.join(FORMATS)} (repeatable)")
-    parser.add_argument("--size", action="append", metavar="SIZE", help="only this paper size, e.g. a4 (repeatable)")
-    parser.add_argument("--order", action="append", metavar="LANGS",
-                        help="only this language order, e.g. zh-Hans+en (repeatable)")
     parser.add_argument("--orgs", type=Path, metavar="FILE",
                         help="one set of PDFs per organisation in FILE (a CSV from a spreadsheet, or YAML), each "
                              "into OUT/<organisation id>/, with its name, phones, address, logo and QR code")
@@ -74,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="build only shard I of N (1 ≤ I ≤ N): a fixed part of the outputs, the same on every "
                              "machine, so that N machines share one build (see docs/batches.md)")
     return parser
+
+
+def add_choices(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the outputs: the content folder, campaigns, formats, sizes and orders (the
+    build's and `serve`'s)."""
+    parser.add_argument("--content", type=Path, default=Path("content"),
+                        help="folder holding one sub-folder per campaign (default: content)")
+    parser.add_argument("--campaign", action="append", metavar="FOLDER",
+                        help="only the campaign in this folder of --content (repeatable)")
+    parser.add_argument("--format", action="append", metavar="NAME",
+                        help=f"only this format: {', '.join(FORMATS)} (repeatable)")
+    parser.add_argument("--size", action="append", metavar="SIZE", help="only this paper size, e.g. a4 (repeatable)")
+    parser.add_argument("--order", action="append", metavar="LANGS",
+                        help="only this language order, e.g. zh-Hans+en (repeatable)")
 
 
 def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> set[str] | None:
