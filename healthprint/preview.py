@@ -203,9 +203,7 @@ class Preview:
             built = build_pdf(job, self.cache_dir, draft=True)
         except LayoutError as error:
             pdf, name, warnings, errors = error.draft, job.draft_filename, [], error.lines
-        except MachineError:
-            raise
-        except HealthprintError as error:
+        except HealthprintError as error:  # a preflight error, or the machine's (a full disk): its message
             pdf, name, warnings, errors = None, job.draft_filename, [], str(error).splitlines()
         else:
             pdf, name, warnings, errors = built.pdf, job.filename, built.warnings, []
@@ -228,7 +226,8 @@ class Preview:
                 bitmap = page.render(scale=IMAGE_PIXELS / max(width, height))
                 image = bitmap.to_pil()
                 png = self.out / f"{stem}-p{index}.png"
-                image.save(png.with_suffix(".part"), format="PNG")
+                # The least compression: the image goes to this computer's browser, and sooner.
+                image.save(png.with_suffix(".part"), format="PNG", compress_level=1)
                 png.with_suffix(".part").replace(png)
                 pages.append(png.name)
         finally:
