@@ -30,7 +30,7 @@ import watchfiles
 
 from .campaign import CAMPAIGN_FILE, CampaignContent, load_campaign
 from .cli import _cache_dir, _campaign_folders, _check_choice, add_choices
-from .errors import ContentError, HealthprintError, LayoutError, MachineError, Problem
+from .errors import ContentError, HealthprintError, LayoutError, MachineError, Problem, UsageError
 from .fields import reference
 from .fonts import check_cache
 from .formats import FORMATS
@@ -106,7 +106,10 @@ class Preview:
         self.changed = threading.Condition()  # guards the state above; notified at every new version
         self.pending: "queue.Queue[str | None]" = queue.Queue()  # campaign folder names to rebuild; None: stop
         self.stopping = threading.Event()
-        self.server = ThreadingHTTPServer((args.host, args.port), _handler(self))
+        try:
+            self.server = ThreadingHTTPServer((args.host, args.port), _handler(self))
+        except OSError as error:  # the port is taken, or the address is not this computer's
+            raise UsageError(f"--host {args.host} --port {args.port}: {error.strerror or error}") from None
         self.server.daemon_threads = True  # an open event stream does not keep the process alive
         host, port = self.server.server_address[:2]
         self.url = f"http://{host}:{port}/"

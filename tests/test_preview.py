@@ -20,7 +20,7 @@ import pytest
 from healthprint.campaign import load_campaign
 from healthprint.cli import _cache_dir
 from healthprint.pipeline import plan
-from healthprint.preview import IMAGE_PIXELS, Preview, parse_args
+from healthprint.preview import IMAGE_PIXELS, Preview, Shown, _output_html, parse_args
 
 ROOT = Path(__file__).resolve().parent.parent
 HAND_HYGIENE = ROOT / "content" / "hand-hygiene"
@@ -179,6 +179,28 @@ def test_nothing_but_the_built_files_is_served(whole_campaign, path):
         link.symlink_to(ROOT / "pyproject.toml")
     response = whole_campaign.get(path)
     assert (response.status, b"pyproject" in response.body) == (404, False)
+
+
+def test_port_in_use_is_a_usage_error(whole_campaign, run_cli):
+    code, _, err = run_cli("serve", "--content", str(whole_campaign.content), "--port", str(whole_campaign.port))
+    assert (code, err) == (2, f"--host 127.0.0.1 --port {whole_campaign.port}: Address already in use\n")
+
+
+def test_warnings_stand_beside_the_page_they_name(campaign):
+    """A warning naming page 2 is in page 2's caption; one naming no page (or a page the output does not
+    have) is above the pages."""
+    job = plan([campaign], {"handout"}, {"a4"}, {"zh-Hans+en"})[0]
+    shown = Shown(job, digest="built", version=4, pdf="out.pdf", pages=["out-p1.png", "out-p2.png"],
+                  warnings=[f"{job.label}: page 2, <h3> 'Ask': last line 'first' is too short",
+                            f"{job.label}: page 7, <p> 'Odd': too short", f"{job.label}: required <b>content</b>"])
+    section = _output_html(shown)
+    above, pages = section.split('<div class="pages">')
+    assert above.endswith(f'<p class="warning">warning: {job.label}: page 7, &lt;p&gt; &#x27;Odd&#x27;: too short</p>'
+                          f'<p class="warning">warning: {job.label}: required &lt;b&gt;content&lt;/b&gt;</p>')
+    assert pages == ('<figure><img src="/files/out-p1.png?v=4" alt="page 1"><figcaption>page 1</figcaption></figure>'
+                     '<figure><img src="/files/out-p2.png?v=4" alt="page 2"><figcaption>page 2<p class="warning">'
+                     f"warning: {job.label}: page 2, &lt;h3&gt; &#x27;Ask&#x27;: last line &#x27;first&#x27; is too short"
+                     "</p></figcaption></figure></div></section>")
 
 
 def test_content_error_is_shown_with_its_line_then_the_images_again_once_fixed(one_output):
