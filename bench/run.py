@@ -239,7 +239,8 @@ def main() -> None:
             viewed = save_to_image(Path(tmp) / "viewed", cache, [], repeat)
         print(f"{os.cpu_count()} CPUs, repeat {repeat}\n\n| (i) save → new page image served | median | min | max |")
         print("|---|--:|--:|--:|")
-        for name, times in [("A4 handout served alone", alone), ("whole campaign, page filtered to the A4 handout", viewed)]:
+        for name, times in [("A4 handout served alone", alone),
+                            ("whole campaign, page filtered to the A4 handout", viewed)]:
             print(f"| {name} | {statistics.median(times):.2f} s | {min(times):.2f} s | {max(times):.2f} s |")
         return
 

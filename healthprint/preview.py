@@ -139,7 +139,8 @@ class Preview:
             names = {Path(path).relative_to(self.content_dir).parts[0] for _, path in changes
                      if Path(path) != self.content_dir}
             for name in sorted(names):
-                if name in self.campaigns or (self.wanted is None and (self.content_dir / name / CAMPAIGN_FILE).is_file()):
+                new_campaign = self.wanted is None and (self.content_dir / name / CAMPAIGN_FILE).is_file()
+                if name in self.campaigns or new_campaign:
                     self.pending.put(name)
 
     def _build_loop(self) -> None:
@@ -414,9 +415,10 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._send(text, "text/plain; charset=utf-8") if text else self._not_found()
             elif url.path.startswith("/files/"):
                 # One decoding, then an exact name among the built files: "../", encoded slashes and
-                # absolute paths are simply names that were not built.
+                # absolute paths are simply names that were not built (bytes that are not UTF-8 become U+FFFD).
+                name = unquote(url.path.removeprefix("/files/"), errors="replace")
                 with preview.changed:
-                    found = preview.files.get(unquote(url.path.removeprefix("/files/"), errors="strict"))
+                    found = preview.files.get(name)
                 try:
                     data = found[0].read_bytes() if found else None
                 except OSError:

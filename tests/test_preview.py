@@ -25,7 +25,8 @@ from healthprint.preview import IMAGE_PIXELS, Preview, Shown, _output_html, pars
 ROOT = Path(__file__).resolve().parent.parent
 HAND_HYGIENE = ROOT / "content" / "hand-hygiene"
 ONE_OUTPUT = ["--format", "handout", "--order", "zh-Hant+en"]  # the A4 handout alone: a fast rebuild
-MAIN_MESSAGE = 'main_message: "Wash your hands with soap and water for 20 seconds, or rub them with an alcohol hand gel."'
+MAIN_MESSAGE = ('main_message: "Wash your hands with soap and water for 20 seconds, or rub them with an alcohol '
+                'hand gel."')
 WAIT_SECONDS = 120  # for a build to finish: a socket timeout or deadline that only ends a broken test
 
 
@@ -169,7 +170,7 @@ def test_field_reference_is_served(whole_campaign):
     "/files/%2E%2E%2Fpyproject.toml", "/files/..%2F..%2Fetc%2Fpasswd", "/files/%252e%252e%252fpyproject.toml",
     "/files//etc/passwd", "/files/%2Fetc%2Fpasswd", "//etc/passwd", "/files/", "/files", "/out/", "/content/",
     "/files/hand-hygiene_poster-a3_en%2Bzh-Hant.pdf/..", "/files/./hand-hygiene_poster-a3_en%2Bzh-Hant.pdf",
-    "/files/hand-hygiene/en.yaml", "/docs/fields.md", "/index.html", "/files/link.pdf", "/files/%00",
+    "/files/hand-hygiene/en.yaml", "/docs/fields.md", "/index.html", "/files/link.pdf", "/files/%00", "/files/%ff%fe",
 ])
 def test_nothing_but_the_built_files_is_served(whole_campaign, path):
     """Request paths are names looked up among the built files: traversal, encodings, absolute paths and a
@@ -199,8 +200,8 @@ def test_warnings_stand_beside_the_page_they_name(campaign):
                           f'<p class="warning">warning: {job.label}: required &lt;b&gt;content&lt;/b&gt;</p>')
     assert pages == ('<figure><img src="/files/out-p1.png?v=4" alt="page 1"><figcaption>page 1</figcaption></figure>'
                      '<figure><img src="/files/out-p2.png?v=4" alt="page 2"><figcaption>page 2<p class="warning">'
-                     f"warning: {job.label}: page 2, &lt;h3&gt; &#x27;Ask&#x27;: last line &#x27;first&#x27; is too short"
-                     "</p></figcaption></figure></div></section>")
+                     f"warning: {job.label}: page 2, &lt;h3&gt; &#x27;Ask&#x27;: last line &#x27;first&#x27; is "
+                     "too short</p></figcaption></figure></div></section>")
 
 
 def test_content_error_is_shown_with_its_line_then_the_images_again_once_fixed(one_output):
@@ -310,12 +311,17 @@ LOADED_IMAGES = ("(() => { const images = [...document.images]; return images.le
                  "images.every(i => i.complete && i.naturalWidth > 0) && images.map(i => i.getAttribute('src')); })()")
 
 
+# The language orders of the outputs the page's filters leave visible.
+SHOWN_ORDERS = "[...document.querySelectorAll('.output')].filter(o => !o.hidden).map(o => o.dataset.order)"
+
+
 def test_browser_page_updates_itself_after_a_save(tmp_path):
-    """The real command in a real browser: `serve` prints its URL, the page shows the pages as images;
-    after a save, the open page (not reloaded) shows the new images."""
+    """The real command in a real browser: `serve` prints its URL, the page shows the pages as images and
+    filters them by language order; after a save, the open page (not reloaded, still filtered) shows the
+    new images."""
     content = _content(tmp_path)
-    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", "0",
-                               "--out", str(tmp_path / "out"), *ONE_OUTPUT],
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
+                               "--port", "0", "--out", str(tmp_path / "out"), "--format", "handout"],
                               cwd=tmp_path, stdout=subprocess.PIPE, text=True)
     browser = None
     try:
@@ -323,15 +329,20 @@ def test_browser_page_updates_itself_after_a_save(tmp_path):
         assert re.fullmatch(r"Preview at http://127\.0\.0\.1:\d+/ \(Ctrl-C to stop\)\n", line)
         browser = Chromium(tmp_path / "chromium")
         browser.open(line.split()[2])
-        before = browser.until(LOADED_IMAGES)
+        before = browser.until(f"document.querySelector('main > p').textContent === 'up to date' && {LOADED_IMAGES}")
         assert [re.sub(r"\?v=\d+$", "", src) for src in before] == [
-            f"/files/hand-hygiene_handout-a4_zh-Hant%2Ben-p{n}.png" for n in (1, 2)]
-        browser.evaluate("window.notReloaded = true")
+            f"/files/hand-hygiene_handout-a4_{order}-p{n}.png" for order in ("zh-Hant%2Ben", "en%2Bzh-Hant")
+            for n in (1, 2)]
+        browser.evaluate("const order = document.querySelector('select[data-filter=order]'); "
+                         "order.value = 'zh-Hant+en'; order.dispatchEvent(new Event('change')); "
+                         "window.notReloaded = true")
+        assert browser.evaluate(SHOWN_ORDERS) == ["zh-Hant+en"]
         _edit(content, "Clean hands stop germs", "Clean hands stop most germs")
         after = browser.until(f"(() => {{ const now = {LOADED_IMAGES}; "
                               f"return now && now[0] !== {json.dumps(before[0])} && now; }})()")
         assert [re.sub(r"\?v=\d+$", "", src) for src in after] == [re.sub(r"\?v=\d+$", "", src) for src in before]
         assert browser.evaluate("window.notReloaded") is True
+        assert browser.evaluate(SHOWN_ORDERS) == ["zh-Hant+en"]
     finally:
         if browser:
             browser.close()
