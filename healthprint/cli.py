@@ -91,6 +91,18 @@ def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> s
     return set(values)
 
 
+def check_orders(values: list[str] | None) -> set[str] | None:
+    """The language orders of --order, each code a known language; None without the option."""
+    if not values:
+        return None
+    for order in values:
+        for code in order.split("+"):
+            if code not in LANGUAGES:
+                raise UsageError(f"--order {order!r}: unknown language code {code!r}; "
+                                 f"available: {', '.join(sorted(LANGUAGES))}")
+    return set(values)
+
+
 def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
     if not content.is_dir():
         raise UsageError(f"{content}: no such folder (give --content the folder that holds the campaigns)")
@@ -108,14 +120,7 @@ def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
 def _jobs(args: argparse.Namespace) -> list[Job]:
     formats = _check_choice(args.format, set(FORMATS), "--format")
     sizes = _check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
-    orders = None
-    if args.order:
-        for order in args.order:
-            for code in order.split("+"):
-                if code not in LANGUAGES:
-                    raise UsageError(f"--order {order!r}: unknown language code {code!r}; "
-                                     f"available: {', '.join(sorted(LANGUAGES))}")
-        orders = set(args.order)
+    orders = check_orders(args.order)
     contents, problems = [], []
     for folder in _campaign_folders(args.content, _campaign_set(args)):
         try:

@@ -29,7 +29,7 @@ import pypdfium2 as pdfium
 import watchfiles
 
 from .campaign import CAMPAIGN_FILE, CampaignContent, load_campaign
-from .cli import _cache_dir, _campaign_folders, _check_choice, add_choices
+from .cli import _cache_dir, _campaign_folders, _check_choice, add_choices, check_orders
 from .errors import ContentError, HealthprintError, LayoutError, MachineError, Problem, UsageError
 from .fields import reference
 from .fonts import check_cache
@@ -95,7 +95,7 @@ class Preview:
         self.wanted = set(args.campaign) if args.campaign else None
         self.formats = _check_choice(args.format, set(FORMATS), "--format")
         self.sizes = _check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
-        self.orders = set(args.order) if args.order else None
+        self.orders = check_orders(args.order)
         self.out, self.cache_dir = out, cache_dir
         self.campaigns = {folder.name: CampaignState(folder.resolve())
                           for folder in _campaign_folders(args.content, self.wanted)}

@@ -187,6 +187,15 @@ def test_port_in_use_is_a_usage_error(whole_campaign, run_cli):
     assert (code, err) == (2, f"--host 127.0.0.1 --port {whole_campaign.port}: Address already in use\n")
 
 
+def test_unknown_choices_are_usage_errors(run_cli, tmp_path):
+    """As for a build: one line naming what is available, exit 2, before anything is served."""
+    content = _content(tmp_path)
+    code, _, err = run_cli("serve", "--content", str(content), "--port", "0", "--order", "fr+en")
+    assert (code, err) == (2, "--order 'fr+en': unknown language code 'fr'; available: en, ja, ko, zh-Hans, zh-Hant\n")
+    code, _, err = run_cli("serve", "--content", str(content), "--port", "0", "--campaign", "stem-cell-safety")
+    assert (code, err) == (2, "--campaign 'stem-cell-safety' is unknown; available: hand-hygiene\n")
+
+
 def test_warnings_stand_beside_the_page_they_name(campaign):
     """A warning naming page 2 is in page 2's caption; one naming no page (or a page the output does not
     have) is above the pages."""
