@@ -136,12 +136,21 @@ class Preview:
 
     def _watch(self) -> None:
         for changes in watchfiles.watch(self.content_dir, stop_event=self.stopping, step=20, debounce=400):
-            names = {Path(path).relative_to(self.content_dir).parts[0] for _, path in changes
-                     if Path(path) != self.content_dir}
+            names = {name for _, path in changes if (name := self._campaign_of(Path(path))) is not None}
             for name in sorted(names):
-                new_campaign = self.wanted is None and (self.content_dir / name / CAMPAIGN_FILE).is_file()
-                if name in self.campaigns or new_campaign:
-                    self.pending.put(name)
+                self.pending.put(name)
+
+    def _campaign_of(self, path: Path) -> str | None:
+        """The campaign a changed file belongs to: one being shown, or (without --campaign) a new folder
+        of the content folder with a campaign.yaml."""
+        with self.changed:
+            for name, state in self.campaigns.items():
+                if path.is_relative_to(state.folder):
+                    return name
+        parts = path.relative_to(self.content_dir).parts
+        if self.wanted is None and parts and (self.content_dir / parts[0] / CAMPAIGN_FILE).is_file():
+            return parts[0]
+        return None
 
     def _build_loop(self) -> None:
         while True:
@@ -172,13 +181,15 @@ class Preview:
         self.changed.notify_all()
 
     def _rebuild(self, name: str) -> None:
-        folder = self.content_dir / name
+        with self.changed:
+            folder = self.campaigns[name].folder if name in self.campaigns else self.content_dir / name
         if not (folder / CAMPAIGN_FILE).is_file():  # the campaign was deleted or renamed
             with self.changed:
                 self.campaigns.pop(name, None)
                 self._bump()
             return
-        state = self.campaigns.setdefault(name, CampaignState(folder))
+        with self.changed:
+            state = self.campaigns.setdefault(name, CampaignState(folder))
         try:
             content = load_campaign(folder)
         except ContentError as error:
@@ -186,6 +197,15 @@ class Preview:
                 state.problems = error.problems
                 self._bump()
             return
+        with self.changed:
+            twin = next((other.folder for other in self.campaigns.values() if other is not state and other.content
+                         and other.content.campaign.id == content.campaign.id), None)
+            if twin is not None:  # their outputs would have the same names
+                state.problems = [Problem(str(folder / CAMPAIGN_FILE), None, None, "id",
+                                          f"the same id {content.campaign.id!r} as {twin}: their outputs would "
+                                          "overwrite each other")]
+                self._bump()
+                return
         jobs = plan([content], self.formats, self.sizes, self.orders)
         with self.changed:
             state.content, state.problems = content, []

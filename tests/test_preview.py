@@ -239,6 +239,29 @@ def test_text_that_does_not_fit_shows_the_draft_and_the_message(one_output):
     assert one_output.get("/files/hand-hygiene_handout-a4_zh-Hant%2Ben_DRAFT-p1.png").status == 200
 
 
+def test_a_campaign_folder_added_while_serving_is_shown(one_output, tmp_path):
+    second = tmp_path / "hands-again"
+    shutil.copytree(one_output.content / "hand-hygiene", second)
+    campaign = second / "campaign.yaml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("id: hand-hygiene", "id: hands-again", 1),
+                        encoding="utf-8")
+    second.rename(one_output.content / second.name)
+    page = one_output.page_when(lambda page: "hands-again_handout-a4_zh-Hant%2Ben-p2.png" in page)
+    assert re.findall(r"<h2>([^<]+)</h2>", page) == ["hand-hygiene", "hands-again"]
+
+
+def test_a_campaign_with_another_campaigns_id_is_an_error(one_output, tmp_path):
+    """Its outputs would have the same names: it is refused, the first campaign's images stay."""
+    second = tmp_path / "copy"
+    shutil.copytree(one_output.content / "hand-hygiene", second)
+    second.rename(one_output.content / second.name)
+    page = one_output.page_when(lambda page: "content has errors" in page)
+    assert (f'<p class="error">{one_output.content / "copy" / "campaign.yaml"}: id: the same id '
+            f'&#x27;hand-hygiene&#x27; as {one_output.content / "hand-hygiene"}: their outputs would overwrite each '
+            'other</p>') in page
+    assert len(re.findall(r'<img src="/files/hand-hygiene_handout-a4_zh-Hant%2Ben-p\d\.png', page)) == 2
+
+
 def test_an_event_announces_each_rebuild(one_output):
     """The event stream sends the current version at once, then a newer one after a save rebuilt the PDF."""
     before = (one_output.out / "hand-hygiene_handout-a4_zh-Hant+en.pdf").read_bytes()
