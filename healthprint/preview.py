@@ -12,6 +12,7 @@ dict: no request path is ever joined to a folder.
 
 import argparse
 import html
+import ipaddress
 import queue
 import re
 import sys
@@ -113,6 +114,9 @@ class Preview:
         self.server.daemon_threads = True  # an open event stream does not keep the process alive
         host, port = self.server.server_address[:2]
         self.url = f"http://{host}:{port}/"
+        # On this computer only, a request must name it: a web page whose address a DNS trick points at
+        # 127.0.0.1 (DNS rebinding) names its own host and is refused.
+        self.hosts = {f"{host}:{port}", f"localhost:{port}"} if ipaddress.ip_address(host).is_loopback else None
         self.threads = [threading.Thread(target=self._build_loop, daemon=True),
                         threading.Thread(target=self._watch, daemon=True)]
 
@@ -426,7 +430,9 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             url = urlsplit(self.path)
-            if url.path == "/":
+            if preview.hosts is not None and self.headers.get("Host") not in preview.hosts:
+                self.send_error(HTTPStatus.FORBIDDEN, "not this computer's address")
+            elif url.path == "/":
                 self._send(preview.page(), "text/html; charset=utf-8")
             elif url.path == "/events":
                 self._events(parse_qs(url.query))

@@ -55,10 +55,10 @@ class Served:
         self.thread.start()
         self.port = self.preview.server.server_address[1]
 
-    def get(self, path: str) -> http.client.HTTPResponse:
+    def get(self, path: str, host: str | None = None) -> http.client.HTTPResponse:
         """The response to a GET of `path` exactly as written (http.client does not normalise it)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT_SECONDS)
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Host": host} if host else {})
         response = connection.getresponse()
         response.body = response.read()
         connection.close()
@@ -180,6 +180,21 @@ def test_nothing_but_the_built_files_is_served(whole_campaign, path):
         link.symlink_to(ROOT / "pyproject.toml")
     response = whole_campaign.get(path)
     assert (response.status, b"pyproject" in response.body) == (404, False)
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1", "127.0.0.1:1", ""])
+def test_a_request_for_another_host_is_refused(whole_campaign, host):
+    """Bound to 127.0.0.1, only requests naming this computer are answered: not a page reached by a DNS
+    rebinding trick."""
+    connection = http.client.HTTPConnection("127.0.0.1", whole_campaign.port, timeout=WAIT_SECONDS)
+    connection.putrequest("GET", "/", skip_host=True)
+    connection.putheader("Host", host.format(port=whole_campaign.port))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert (response.status, b"healthprint" in response.read()) == (403, False)
+    connection.close()
+    assert whole_campaign.get("/").status == 200
+    assert whole_campaign.get("/", host=f"localhost:{whole_campaign.port}").status == 200
 
 
 def test_port_in_use_is_a_usage_error(whole_campaign, run_cli):
