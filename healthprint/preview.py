@@ -37,12 +37,14 @@ from .fonts import check_cache
 from .formats import FORMATS
 from .pipeline import Job, build_pdf, inputs_digest, plan
 from .write import write_atomic
+from .yaml_reader import read_text
 
 # The longest side of a page image in pixels: a poster and a handout page both fit a screen.
 IMAGE_PIXELS = 1000
 KEEPALIVE_SECONDS = 15  # an idle event stream sends a comment this often, so proxies and browsers keep it
 YAML_LINE_CHARS = 200  # of the offending line shown beside a content error
 _PAGE = re.compile(r"\bpage (\d+)\b")  # how a preflight warning names its page
+_YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # the line breaks PyYAML counts lines by
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -284,20 +286,15 @@ def _matches(job: Job, focus: dict[str, str]) -> bool:
 
 
 def _yaml_line(problem: Problem, content_dir: Path) -> str | None:
-    """The line of a content file a problem names, if the file is inside the content folder."""
+    """The line of a content file a problem names, read like a content file (a regular file inside the
+    content folder, at most its size limit), cut short."""
     if problem.line is None:
         return None
-    try:
-        path = Path(problem.file).resolve()
-        if not path.is_relative_to(content_dir) or not path.is_file():
-            return None
-        with path.open(encoding="utf-8", errors="replace") as stream:
-            for number, line in enumerate(stream, 1):
-                if number == problem.line:
-                    return line.rstrip("\n")[:YAML_LINE_CHARS]
-    except OSError:
+    text, refused = read_text(Path(problem.file), content_dir, outside="outside the content folder")
+    if refused:
         return None
-    return None
+    lines = _YAML_LINE_BREAK.split(text)
+    return lines[problem.line - 1][:YAML_LINE_CHARS] if problem.line <= len(lines) else None
 
 
 _STYLE = """
