@@ -9,12 +9,13 @@
 # Debian 12 (bookworm), the system the reference images and reader tolerances were measured on.
 FROM python:3.11-slim-bookworm
 
-# Pango for WeasyPrint; Ghostscript, MuPDF and Poppler for the tests, which draw every page with each.
-# The same packages as .ci/run and the README name (tests/test_batch_recipes.py keeps them in step).
+# Pango for WeasyPrint; Ghostscript, MuPDF and Poppler for the tests, which draw every page with each;
+# Chromium for the test that loads the preview page. The same packages as .ci/run and the README name
+# (tests/test_batch_recipes.py keeps them in step).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 \
-        ghostscript mupdf-tools poppler-utils \
+        ghostscript mupdf-tools poppler-utils chromium \
  && rm -rf /var/lib/apt/lists/*
 
 # The code stays root's and read-only to the user who runs it: no bytecode or pytest cache is written

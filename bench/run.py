@@ -11,7 +11,11 @@ Measures, and prints as one Markdown table:
   (h) with --orgs N [N …]: N generated organisations × the A4 handout (screen, zh-Hans+en), one process
       on all cores, warm font cache: wall time, PDFs/s, seconds per PDF per core, peak memory;
   (f) with --before: the same A4 handout as (a) the way WeasyPrint does it on its own, with the full
-      Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (7–14 s).
+      Noto Sans CJK fonts and its own font subsetting (fontTools here): the starting point (7–14 s);
+  (i) with --preview: `build.py serve` warm, a text of the hand-hygiene campaign's en.yaml saved, the
+      time until the new image of the A4 handout's first page has been served (what the page's script
+      does: an event, the page, the image), median of --repeat saves; serving the A4 handout alone, and
+      the whole campaign with the page's filters on the A4 handout (built first).
 (a)-(c) report the median wall time of --repeat runs and the peak RSS of the build process; with
 parallel workers that is the largest single process (Linux's wait4 reports the maximum, not a sum).
 
@@ -21,8 +25,11 @@ Everything it writes (PDFs, font caches) goes to a temporary folder that is remo
 
 import argparse
 import ctypes.util
+import http.client
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -111,8 +118,6 @@ HOSTILE = {  # (g): en.yaml of the real campaign replaced by …
 
 def refusal_times(tmp: Path) -> list[tuple[str, float]]:
     """(case, CPU ms until load_campaign refuses it) for each HOSTILE en.yaml."""
-    import shutil
-
     from healthprint.errors import ContentError
     from healthprint.campaign import load_campaign
 
@@ -159,6 +164,56 @@ def organisation_batches(counts: list[int], tmp: Path, cache: Path) -> list[tupl
     return results
 
 
+def _get(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", path)
+    body = connection.getresponse().read()
+    connection.close()
+    return body
+
+
+def save_to_image(tmp: Path, cache: Path, serve_options: list[str], repeat: int) -> list[float]:
+    """(i): seconds from each save of en.yaml to the new first-page image of the A4 handout served."""
+    content = tmp / "preview" / "content"
+    shutil.copytree(ROOT / "content" / "hand-hygiene", content / "hand-hygiene")
+    server = subprocess.Popen(BUILD + ["serve", "--content", str(content), "--port", "0", "--out",
+                                       str(tmp / "preview" / "out"), *serve_options],
+                              cwd=ROOT, env={**os.environ, "HEALTHPRINT_CACHE": str(cache)}, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = int(re.search(r":(\d+)/", server.stdout.readline()).group(1))
+        stream = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        stream.request("GET", "/events?format=handout&size=a4&order=zh-Hant%2Ben")  # the view: built first
+        events = stream.getresponse()
+
+        def image_when(done) -> str:
+            """The first page's image URL once `done(page)`: the page as it is, then fetched again after each
+            event (the stream announces only the newest version, so one already shown brings no event)."""
+            page = _get(port, "/").decode()
+            while not done(page):
+                if events.readline().startswith(b"data: "):
+                    page = _get(port, "/").decode()
+            return re.search(r'src="([^"]*handout-a4_zh-Hant%2Ben-p1\.png[^"]*)"', page).group(1)
+
+        image = image_when(lambda page: "<p>up to date</p>" in page)
+        en = content / "hand-hygiene" / "en.yaml"
+        original = en.read_text(encoding="utf-8")
+        times = []
+        for run in range(repeat):
+            started = time.perf_counter()
+            en.write_text(original.replace("Clean hands stop germs", f"Clean hands stop germs {run + 1}"),
+                          encoding="utf-8")
+            image = image_when(lambda page: image not in page and "handout-a4_zh-Hant%2Ben-p1.png" in page)
+            _get(port, image)
+            times.append(time.perf_counter() - started)
+            image_when(lambda page: "<p>up to date</p>" in page)  # the campaign's other outputs too
+        stream.close()
+        return times
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a), (b), (c) to take the median of")
@@ -166,12 +221,28 @@ def main() -> None:
     parser.add_argument("--stock-handout", type=Path, help=argparse.SUPPRESS)  # the child process of (f)
     parser.add_argument("--orgs", type=int, nargs="+", metavar="N",
                         help="only (h): batches of N generated organisations, e.g. --orgs 100 1000")
+    parser.add_argument("--preview", action="store_true",
+                        help="only (i): save-to-image time of `build.py serve`, warm")
     options = parser.parse_args()
     if options.stock_handout:
         return stock_weasyprint_handout(options.stock_handout)
     repeat = options.repeat
     if repeat < 1:
         parser.error("--repeat must be at least 1")
+
+    if options.preview:
+        with tempfile.TemporaryDirectory(prefix="healthprint-bench-") as tmp:
+            cache = Path(tmp) / "cache"
+            run_child(HANDOUT + ["--out", str(Path(tmp) / "warm")], cache)  # the font subsets, once
+            alone = save_to_image(Path(tmp) / "alone", cache, ["--format", "handout", "--size", "a4", "--order",
+                                                                "zh-Hant+en"], repeat)
+            viewed = save_to_image(Path(tmp) / "viewed", cache, [], repeat)
+        print(f"{os.cpu_count()} CPUs, repeat {repeat}\n\n| (i) save → new page image served | median | min | max |")
+        print("|---|--:|--:|--:|")
+        for name, times in [("A4 handout served alone", alone),
+                            ("whole campaign, page filtered to the A4 handout", viewed)]:
+            print(f"| {name} | {statistics.median(times):.2f} s | {min(times):.2f} s | {max(times):.2f} s |")
+        return
 
     if options.orgs:
         with tempfile.TemporaryDirectory(prefix="healthprint-bench-") as tmp:

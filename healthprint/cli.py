@@ -42,17 +42,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=program_name().removeprefix("python "),
         description="Build bilingual health leaflets and posters (PDF) from content/*/.")
     parser.add_argument("--version", action="version", version=f"healthprint {__version__}")
-    parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="folder holding one sub-folder per campaign, or one campaign's folder "
-                             "(default: content)")
+    add_choices(parser)
     parser.add_argument("--out", type=Path, default=Path("out"), help="where PDFs go (default: out)")
-    parser.add_argument("--campaign", action="append", metavar="FOLDER",
-                        help="only the campaign in this folder of --content (repeatable)")
-    parser.add_argument("--format", action="append", metavar="NAME",
-                        help=f"only this format: {', '.join(FORMATS)} (repeatable)")
-    parser.add_argument("--size", action="append", metavar="SIZE", help="only this paper size, e.g. a4 (repeatable)")
-    parser.add_argument("--order", action="append", metavar="LANGS",
-                        help="only this language order, e.g. zh-Hans+en (repeatable)")
     parser.add_argument("--orgs", type=Path, metavar="FILE",
                         help="one set of PDFs per organisation in FILE (a CSV from a spreadsheet, or YAML), each "
                              "into OUT/<organisation id>/, with its name, phones, address, logo and QR code")
@@ -98,12 +89,39 @@ def _explain(code: str) -> int:
     return 0
 
 
+def add_choices(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the outputs: the content folder, campaigns, formats, sizes and orders (the
+    build's and `serve`'s)."""
+    parser.add_argument("--content", type=Path, default=Path("content"),
+                        help="folder holding one sub-folder per campaign, or one campaign's folder "
+                             "(default: content)")
+    parser.add_argument("--campaign", action="append", metavar="FOLDER",
+                        help="only the campaign in this folder of --content (repeatable)")
+    parser.add_argument("--format", action="append", metavar="NAME",
+                        help=f"only this format: {', '.join(FORMATS)} (repeatable)")
+    parser.add_argument("--size", action="append", metavar="SIZE", help="only this paper size, e.g. a4 (repeatable)")
+    parser.add_argument("--order", action="append", metavar="LANGS",
+                        help="only this language order, e.g. zh-Hans+en (repeatable)")
+
+
 def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> set[str] | None:
     if not values:
         return None
     for value in values:
         if value not in allowed:
             raise UsageError(f"{option} {value!r} is unknown; available: {', '.join(sorted(allowed))}")
+    return set(values)
+
+
+def check_orders(values: list[str] | None) -> set[str] | None:
+    """The language orders of --order, each code a known language; None without the option."""
+    if not values:
+        return None
+    for order in values:
+        for code in order.split("+"):
+            if code not in LANGUAGES:
+                raise UsageError(f"--order {order!r}: unknown language code {code!r}; "
+                                 f"available: {', '.join(sorted(LANGUAGES))}")
     return set(values)
 
 
@@ -130,14 +148,7 @@ def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
 def _jobs(args: argparse.Namespace) -> list[Job]:
     formats = _check_choice(args.format, set(FORMATS), "--format")
     sizes = _check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
-    orders = None
-    if args.order:
-        for order in args.order:
-            for code in order.split("+"):
-                if code not in LANGUAGES:
-                    raise UsageError(f"--order {order!r}: unknown language code {code!r}; "
-                                     f"available: {', '.join(sorted(LANGUAGES))}")
-        orders = set(args.order)
+    orders = check_orders(args.order)
     contents, problems = [], []
     for folder in _campaign_folders(args.content, _campaign_set(args)):
         try:
