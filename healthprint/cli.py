@@ -104,7 +104,7 @@ def add_choices(parser: argparse.ArgumentParser) -> None:
                         help="only this language order, e.g. zh-Hans+en (repeatable)")
 
 
-def _check_choice(values: list[str] | None, allowed: set[str], option: str) -> set[str] | None:
+def check_choice(values: list[str] | None, allowed: set[str], option: str) -> set[str] | None:
     if not values:
         return None
     for value in values:
@@ -125,7 +125,7 @@ def check_orders(values: list[str] | None) -> set[str] | None:
     return set(values)
 
 
-def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
+def campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
     """The campaign folders of --content: the folder itself when it is a campaign's (it holds a
     campaign.yaml), else its sub-folders that are."""
     if not content.is_dir():
@@ -146,11 +146,11 @@ def _campaign_folders(content: Path, wanted: set[str] | None) -> list[Path]:
 
 
 def _jobs(args: argparse.Namespace) -> list[Job]:
-    formats = _check_choice(args.format, set(FORMATS), "--format")
-    sizes = _check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
+    formats = check_choice(args.format, set(FORMATS), "--format")
+    sizes = check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
     orders = check_orders(args.order)
     contents, problems = [], []
-    for folder in _campaign_folders(args.content, _campaign_set(args)):
+    for folder in campaign_folders(args.content, _campaign_set(args)):
         try:
             contents.append(load_campaign(folder))
         except ContentError as error:  # report every campaign's problems, then stop once
@@ -341,7 +341,7 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     passed, so an interrupted batch keeps its finished sets and the next run skips them."""
     say = (lambda *_: None) if args.quiet else print
     try:
-        cache_dir = _cache_dir(args.cache)
+        cache_dir = font_cache_dir(args.cache)
         check_cache(cache_dir)
     except MachineError as error:
         print(f"warning: {error} (this build goes without the font cache)", file=sys.stderr)
@@ -417,7 +417,7 @@ def _build(args: argparse.Namespace, jobs: list[Job], out: Output, started: floa
     say(f"{shard}: built {summary}" if shard else f"Built {summary}")
 
 
-def _cache_dir(option: Path | None) -> Path:
+def font_cache_dir(option: Path | None) -> Path:
     """Where font subsets are kept: --cache, else $HEALTHPRINT_CACHE, else the user's cache folder
     (`$XDG_CACHE_HOME/healthprint`, `~/.cache/healthprint` when that is unset or not absolute)."""
     if option is not None:

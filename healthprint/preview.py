@@ -30,7 +30,7 @@ import pypdfium2 as pdfium
 import watchfiles
 
 from .campaign import CAMPAIGN_FILE, CampaignContent, load_campaign
-from .cli import _cache_dir, _campaign_folders, _check_choice, add_choices, check_orders
+from .cli import add_choices, campaign_folders, check_choice, check_orders, font_cache_dir
 from .errors import ContentError, HealthprintError, LayoutError, MachineError, Problem, UsageError
 from .fields import reference
 from .fonts import check_cache
@@ -96,12 +96,12 @@ class Preview:
     def __init__(self, args: argparse.Namespace, out: Path, cache_dir: Path):
         self.content_dir = args.content.resolve()
         self.wanted = set(args.campaign) if args.campaign else None
-        self.formats = _check_choice(args.format, set(FORMATS), "--format")
-        self.sizes = _check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
+        self.formats = check_choice(args.format, set(FORMATS), "--format")
+        self.sizes = check_choice(args.size, {size for table in FORMATS.values() for size in table}, "--size")
         self.orders = check_orders(args.order)
         self.out, self.cache_dir = out, cache_dir
         self.campaigns = {folder.name: CampaignState(folder.resolve())
-                          for folder in _campaign_folders(args.content, self.wanted)}
+                          for folder in campaign_folders(args.content, self.wanted)}
         self.files: dict[str, tuple[Path, str]] = {}  # served name → (file in `out`, content type)
         self.version = 0
         self.building = True  # while campaigns wait to be built
@@ -492,7 +492,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 def run(argv: list[str]) -> int:
     args = parse_args(argv)
     try:
-        cache_dir = _cache_dir(None)
+        cache_dir = font_cache_dir(None)
         check_cache(cache_dir)
     except MachineError as error:
         print(f"warning: {error} (the preview goes without the font cache)", file=sys.stderr)

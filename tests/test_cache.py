@@ -29,11 +29,11 @@ def test_font_cache_folder_choices(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("HEALTHPRINT_CACHE", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    assert cli._cache_dir(None) == tmp_path / "home" / ".cache" / "healthprint"
+    assert cli.font_cache_dir(None) == tmp_path / "home" / ".cache" / "healthprint"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not absolute: ignored, as the XDG rule says
-    assert cli._cache_dir(None) == tmp_path / "home" / ".cache" / "healthprint"
+    assert cli.font_cache_dir(None) == tmp_path / "home" / ".cache" / "healthprint"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cli._cache_dir(None) == tmp_path / "xdg" / "healthprint"
+    assert cli.font_cache_dir(None) == tmp_path / "xdg" / "healthprint"
     monkeypatch.setenv("HEALTHPRINT_CACHE", str(tmp_path / "env"))
-    assert cli._cache_dir(None) == tmp_path / "env"
-    assert cli._cache_dir(tmp_path / "option") == tmp_path / "option"
+    assert cli.font_cache_dir(None) == tmp_path / "env"
+    assert cli.font_cache_dir(tmp_path / "option") == tmp_path / "option"

@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from healthprint.campaign import load_campaign
-from healthprint.cli import _cache_dir
+from healthprint.cli import font_cache_dir
 from healthprint.pipeline import plan
 from healthprint.preview import IMAGE_PIXELS, Preview, Shown, _output_html, parse_args
 
@@ -49,7 +49,7 @@ class Served:
 
     def __init__(self, content: Path, out: Path, *options: str):
         self.content, self.out = content, out
-        self.preview = Preview(parse_args(["--content", str(content), "--port", "0", *options]), out, _cache_dir(None))
+        self.preview = Preview(parse_args(["--content", str(content), "--port", "0", *options]), out, font_cache_dir(None))
         self.preview.start()
         self.thread = threading.Thread(target=self.preview.server.serve_forever)
         self.thread.start()
