@@ -162,10 +162,9 @@ def build_pdf(job: Job, cache_dir: Path, subset_first: bool = True, draft: bool 
     """
     stamped = _stamped(job, cache_dir, subset_first)
     document = stamped or _lay_out(job, job.size, cache_dir, subset_first)
-    problems = _fit_problems(job, document)
+    misfits, problems = _fit_problems(job, document)
     if problems:
-        raise LayoutError(problems, mark_draft(_write(document, job), check_fit(document, job.sources, job.output,
-                                                                               job.label)) if draft else None)
+        raise LayoutError(problems, mark_draft(_write(document, job), misfits) if draft else None)
     if stamped is None:  # a stamped page has the page plan its batch's first organisation's page ended with
         document, _ = _fill_pages(job, document, cache_dir, subset_first)
     findings = preflight(document, job.size, required_content(job.content, job.langs, job.organisation), job.label,
@@ -192,10 +191,11 @@ def _palette(job: Job) -> Palette:
                    job.content.sources[Path(CAMPAIGN_FILE).stem], drawn)
 
 
-def _fit_problems(job: Job, document: Layout) -> list[str]:
-    """What does not fit: the texts that do not (by name), else an extra page (only the symptom)."""
+def _fit_problems(job: Job, document: Layout) -> tuple[list, list[str]]:
+    """The texts that do not fit, and what is wrong: those texts (by name), else an extra page (only the
+    symptom, so it comes second)."""
     misfits = check_fit(document, job.sources, job.output, job.label)
-    return [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
+    return misfits, [misfit.message for misfit in misfits] or check_pages(document, job.size.pages, job.label)
 
 
 def _inputs(job: Job, size: Size, cache_dir: Path, subset_first: bool) -> tuple[str, str, list[Path]]:
@@ -264,7 +264,7 @@ def _first_layout(job: Job, cache_dir: Path, subset_first: bool) -> tuple[Layout
     """The finished layout of the batch's first organisation's output, its page plan and its HTML;
     None if its text does not fit (its own build says so)."""
     layout = _lay_out(job, job.size, cache_dir, subset_first)
-    if _fit_problems(job, layout):
+    if _fit_problems(job, layout)[1]:
         return None
     layout, size = _fill_pages(job, layout, cache_dir, subset_first)
     return layout, size, _inputs(job, size, cache_dir, subset_first)[0]
@@ -286,8 +286,7 @@ def _fill_pages(job: Job, document: Layout, cache_dir: Path, subset_first: bool)
         plan[page + 1].remove(section)
         moved = dataclasses.replace(size, page_plan=tuple(tuple(names) for names in plan))
         candidate = _lay_out(job, moved, cache_dir, subset_first)
-        if check_fit(candidate, job.sources, job.output, job.label) or \
-                check_pages(candidate, size.pages, job.label):
+        if _fit_problems(job, candidate)[1]:
             page += 1
             continue
         size, document = moved, candidate
